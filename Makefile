@@ -1,0 +1,22 @@
+.PHONY: help install run demo test lint format bench docs
+help:            ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+install:         ## Install Socle and the portal assets in .venv
+	bash scripts/setup.sh
+run: install     ## Load the demo territory and serve the portal on :8000
+	.venv/bin/socle demo --serve
+demo: install    ## Load the demo territory
+	.venv/bin/socle demo
+test:            ## Install test tools and run the whole test suite
+	bash scripts/setup.sh --test && .venv/bin/python -m pytest
+lint:            ## ruff lint and format check, mypy
+	.venv/bin/ruff check src tests bench
+	.venv/bin/ruff format --check src tests bench
+	.venv/bin/mypy src
+format:          ## Format the code
+	.venv/bin/ruff format src tests bench
+	.venv/bin/ruff check --fix src tests bench
+bench:           ## Run the benchmarks against their peers (see bench/RESULTS.md)
+	.venv/bin/python bench/run_all.py
+docs:            ## Where the docs are
+	@echo "docs/ (user and administrator guides), README.md, /api/v1/docs when serving"

@@ -1,0 +1,44 @@
+"""The ASGI application: API v1 under /api/v1, the portal at /, assets under /static."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from socle import __version__
+from socle.api import problems
+from socle.api.routes import datasets, organizations
+from socle.config import Settings
+from socle.instance import Instance, open_instance
+
+
+def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
+    """Build the app on an opened instance (opened here unless a test hands one in)."""
+    opened = instance or open_instance(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if instance is None:
+            opened.close()
+
+    app = FastAPI(
+        title="Socle API",
+        version=__version__,
+        description="API de la plateforme de données territoriales Socle.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.instance = opened
+    app.state.settings = settings
+    problems.install(app)
+    app.include_router(datasets.router, prefix="/api/v1")
+    app.include_router(organizations.router, prefix="/api/v1")
+    from socle.portal import mount
+
+    mount(app)
+    return app

@@ -1,0 +1,58 @@
+"""The one error boundary: SocleError -> problem+json for the API, a French page for the portal."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from socle.errors import InputError, NotFoundError, SocleError
+
+log = logging.getLogger("socle.api")
+PROBLEM_JSON = "application/problem+json"
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def problem_response(error: SocleError, request: Request) -> Response:
+    if not _is_api(request) and hasattr(request.app.state, "render_error"):
+        return request.app.state.render_error(request, error)  # type: ignore[no-any-return]
+    body = error.to_problem()
+    body["instance"] = request.url.path
+    return JSONResponse(body, status_code=error.status, media_type=PROBLEM_JSON)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers; every error leaves the app through here."""
+
+    @app.exception_handler(SocleError)
+    async def _socle(request: Request, exc: SocleError) -> Response:
+        if exc.status >= 500:
+            log.error("%s: %s (%s)", type(exc).__name__, exc.message, exc.detail)
+        return problem_response(exc, request)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'] if p != 'query')} : {e['msg']}"
+            for e in exc.errors()
+        )
+        return problem_response(InputError(f"Paramètre invalide — {problems}"), request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404:
+            return problem_response(NotFoundError("Cette adresse n'existe pas"), request)
+        error = SocleError(str(exc.detail))
+        error.status = exc.status_code  # type: ignore[misc]
+        return problem_response(error, request)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s", request.url.path)
+        return problem_response(SocleError("Une erreur inattendue est survenue"), request)

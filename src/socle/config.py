@@ -1,0 +1,108 @@
+"""Settings, declared once: name, type, default and help text, read from ``SOCLE_*`` variables.
+
+An optional TOML file (``SOCLE_CONFIG``, default ``$SOCLE_HOME/socle.toml``) may set the same
+names in lower case; environment variables win. Secrets only ever come from the environment.
+With nothing set, Socle runs embedded: SQLite and a local lake under ``./socle-data``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from socle.errors import InputError
+
+
+class Settings(BaseSettings):
+    """Socle's effective configuration."""
+
+    model_config = SettingsConfigDict(env_prefix="SOCLE_", extra="forbid")
+
+    home: Path = Field(
+        default=Path("socle-data"),
+        description="Folder of the embedded instance: metadata database and lake.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the metadata database; default: SQLite in SOCLE_HOME. "
+            "For PostgreSQL: postgresql+psycopg://user@host/db"
+        ),
+    )
+    lake_path: Path | None = Field(
+        default=None, description="Folder of the data lake; default: SOCLE_HOME/lake."
+    )
+    query_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Longest time a records query may run."
+    )
+    query_memory_limit: str = Field(
+        default="1GB", description="DuckDB memory limit for one query (spills to disk beyond)."
+    )
+    ingest_memory_limit: str = Field(
+        default="1GB", description="DuckDB memory limit while ingesting (spills to disk beyond)."
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public address of this instance, used in links and feeds.",
+    )
+    instance_name: str = Field(default="Socle", description="Name shown in the portal's header.")
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'socle.db').resolve()}"
+
+    @property
+    def effective_lake_path(self) -> Path:
+        return (self.lake_path or self.home / "lake").resolve()
+
+    def public_items(self) -> dict[str, Any]:
+        """The settings as shown by ``socle config show``, passwords masked."""
+        items = self.model_dump()
+        items["database_url"] = _mask_password(self.effective_database_url)
+        items["lake_path"] = str(self.effective_lake_path)
+        items["home"] = str(self.home)
+        return items
+
+
+def _mask_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _file_values() -> dict[str, Any]:
+    home = Path(os.environ.get("SOCLE_HOME", "socle-data"))
+    path = Path(os.environ.get("SOCLE_CONFIG", home / "socle.toml"))
+    if not path.is_file():
+        return {}
+    try:
+        values = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"Fichier de configuration illisible {path} : {exc}") from exc
+    # The environment wins over the file.
+    return {k: v for k, v in values.items() if f"SOCLE_{k.upper()}" not in os.environ}
+
+
+def load_settings() -> Settings:
+    """Read and validate the configuration; a bad value is a clear InputError."""
+    try:
+        return Settings(**_file_values())
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"SOCLE_{'.'.join(str(p) for p in e['loc']).upper()} : {e['msg']}" for e in exc.errors()
+        )
+        raise InputError(f"Configuration invalide : {problems}") from exc
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (tests build their own Settings instead)."""
+    return load_settings()

@@ -1,0 +1,346 @@
+"""Dataset versions: immutable, committed atomically, listed, read and rolled back.
+
+Writing a version: copy the raw input byte for byte and convert it to Parquet in a private
+staging folder, publish the folder under its key in one rename, then record the version in
+one metadata transaction (creating the dataset on first use). If anything fails or the
+process is killed, the previous version stays the latest and the leftovers are swept at the
+next start (see storage.lake).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from socle.core.catalog import apply_metadata
+from socle.core.metadata import DatasetMetadata, check_slug
+from socle.errors import ConflictError, InputError, NotFoundError, UnreadableFileError
+from socle.governance.policy import Action, Principal, require
+from socle.ingest import read_file
+from socle.ingest.base import ProgressCallback, ReadOptions
+from socle.instance import Instance
+from socle.storage.tables import Dataset, Organization, Version, new_id
+
+DATA_FILE = "data.parquet"
+SCHEMA_FILE = "schema.json"
+MANIFEST_FILE = "manifest.json"
+RAW_DIR = "raw"
+COMMIT_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class StagedFiles:
+    """What a staging folder holds once written, before it becomes a version."""
+
+    source_name: str
+    format: str
+    row_count: int
+    raw_bytes: int
+    raw_sha256: str
+    data_bytes: int
+    data_sha256: str
+    schema: dict
+    details: dict
+    warnings: list[str]
+
+
+def add_version(
+    instance: Instance,
+    principal: Principal,
+    path: Path,
+    slug: str,
+    *,
+    organization: str | None = None,
+    metadata: DatasetMetadata | None = None,
+    options: ReadOptions | None = None,
+    progress: ProgressCallback | None = None,
+) -> Version:
+    """Ingest ``path`` as the next version of ``slug``, creating the dataset if needed."""
+    check_slug(slug)
+    if not path.is_file():
+        raise UnreadableFileError("fichier introuvable ou illisible", file=str(path))
+    _check_writable(instance, principal, slug, organization)
+    staging = instance.lake.new_staging()
+    try:
+        staged = _stage_ingest(staging, path, options or ReadOptions(), progress)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return _commit(
+        instance,
+        principal,
+        staging,
+        staged,
+        slug,
+        method="ingest",
+        organization=organization,
+        metadata=metadata,
+    )
+
+
+def rollback(instance: Instance, principal: Principal, slug: str, number: int) -> Version:
+    """A new version whose content is version ``number``'s; history is never rewritten."""
+    old = get_version(instance, principal, slug, number)
+    with instance.db.session() as session:
+        require(principal, Action.WRITE, session.get_one(Dataset, old.dataset_id))
+    staging = instance.lake.new_staging()
+    try:
+        source = instance.lake.path(old.lake_key)
+        for item in source.rglob("*"):
+            if item.is_file() and item.name != ".writer":
+                target = staging / item.relative_to(source)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _link_or_copy(item, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    staged = StagedFiles(
+        source_name=old.source_name,
+        format=old.format,
+        row_count=old.row_count,
+        raw_bytes=old.raw_bytes,
+        raw_sha256=old.raw_sha256,
+        data_bytes=old.data_bytes,
+        data_sha256=old.data_sha256,
+        schema=old.table_schema,
+        details=old.details,
+        warnings=list(old.warnings),
+    )
+    return _commit(
+        instance, principal, staging, staged, slug, method="rollback", rolled_back_from=number
+    )
+
+
+def list_versions(instance: Instance, principal: Principal, slug: str) -> list[Version]:
+    """Versions of a readable dataset, newest first."""
+    with instance.db.session() as session:
+        dataset = _find(session, slug)
+        require(principal, Action.READ, dataset)
+        return list(
+            session.scalars(
+                select(Version)
+                .where(Version.dataset_id == dataset.id)
+                .order_by(Version.number.desc())
+            )
+        )
+
+
+def get_version(
+    instance: Instance, principal: Principal, slug: str, number: int | None = None
+) -> Version:
+    """Version ``number`` (the latest when None) of a readable dataset."""
+    with instance.db.session() as session:
+        dataset = _find(session, slug)
+        require(principal, Action.READ, dataset)
+        query = select(Version).where(Version.dataset_id == dataset.id)
+        if number is None:
+            query = query.order_by(Version.number.desc()).limit(1)
+        else:
+            query = query.where(Version.number == number)
+        version = session.scalar(query)
+    if version is None:
+        what = "aucune version" if number is None else f"pas de version {number}"
+        raise NotFoundError(f"Le jeu de données « {slug} » n'a {what}")
+    return version
+
+
+def data_paths(instance: Instance, version: Version) -> list[Path]:
+    """The Parquet files holding a version's rows."""
+    return [instance.lake.path(version.lake_key) / DATA_FILE]
+
+
+def raw_path(instance: Instance, version: Version) -> Path:
+    """The input file exactly as it was received."""
+    return instance.lake.path(version.lake_key) / RAW_DIR / version.source_name
+
+
+def _find(session, slug: str) -> Dataset:  # type: ignore[no-untyped-def]
+    dataset = session.scalar(select(Dataset).where(Dataset.slug == slug))
+    if dataset is None:
+        raise NotFoundError(f"Jeu de données « {slug} » introuvable")
+    return dataset
+
+
+def _check_writable(
+    instance: Instance, principal: Principal, slug: str, organization: str | None
+) -> None:
+    """Fail before the costly read when the caller could not commit anyway."""
+    with instance.db.session() as session:
+        dataset = session.scalar(select(Dataset).where(Dataset.slug == slug))
+        if dataset is not None:
+            require(principal, Action.WRITE, dataset)
+        elif not principal.is_admin:
+            raise InputError("Seul un administrateur peut créer un jeu de données")
+        if organization and not session.scalar(
+            select(Organization.id).where(Organization.slug == organization)
+        ):
+            raise NotFoundError(f"Organisation « {organization} » introuvable")
+
+
+def _stage_ingest(
+    staging: Path, path: Path, options: ReadOptions, progress: ProgressCallback | None
+) -> StagedFiles:
+    raw_dir = staging / RAW_DIR
+    raw_dir.mkdir()
+    raw = raw_dir / path.name
+    raw_sha256, raw_bytes = _copy_with_digest(path, raw)
+    data = staging / DATA_FILE
+    result = read_file(raw, data, options, progress)
+    data_sha256, data_bytes = _digest(data)
+    (staging / SCHEMA_FILE).write_text(
+        json.dumps(result.schema, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    staged = StagedFiles(
+        source_name=path.name,
+        format=result.format,
+        row_count=result.row_count,
+        raw_bytes=raw_bytes,
+        raw_sha256=raw_sha256,
+        data_bytes=data_bytes,
+        data_sha256=data_sha256,
+        schema=result.schema,
+        details=result.details,
+        warnings=list(result.warnings),
+    )
+    return staged
+
+
+def _commit(
+    instance: Instance,
+    principal: Principal,
+    staging: Path,
+    staged: StagedFiles,
+    slug: str,
+    *,
+    method: str,
+    organization: str | None = None,
+    metadata: DatasetMetadata | None = None,
+    rolled_back_from: int | None = None,
+) -> Version:
+    """Publish the staged folder and record it in one transaction, or leave no trace."""
+    version = Version(
+        id=new_id(),
+        created_by=principal.name,
+        method=method,
+        source_name=staged.source_name,
+        format=staged.format,
+        row_count=staged.row_count,
+        data_bytes=staged.data_bytes,
+        raw_bytes=staged.raw_bytes,
+        raw_sha256=staged.raw_sha256,
+        data_sha256=staged.data_sha256,
+        table_schema=staged.schema,
+        details=staged.details,
+        warnings=staged.warnings,
+        rolled_back_from=rolled_back_from,
+    )
+    _write_manifest(staging, version, slug)
+    published_key: str | None = None
+    try:
+        for _attempt in range(COMMIT_ATTEMPTS):
+            try:
+                with instance.db.session() as session:
+                    dataset = _dataset_for_commit(session, principal, slug, organization, metadata)
+                    if published_key is None:
+                        published_key = f"{dataset.id}/{version.id}"
+                        instance.lake.publish(staging, published_key)
+                    number = session.scalar(
+                        select(func.coalesce(func.max(Version.number), 0)).where(
+                            Version.dataset_id == dataset.id
+                        )
+                    )
+                    version.dataset_id = dataset.id
+                    version.number = int(number or 0) + 1
+                    version.lake_key = published_key
+                    session.add(version)
+                return version
+            except IntegrityError:
+                continue  # another writer took this number or slug: read again and retry
+        raise ConflictError(f"Trop d'écritures simultanées sur « {slug} », réessayez")
+    except BaseException:
+        if published_key:
+            instance.lake.remove(published_key)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _dataset_for_commit(
+    session,  # type: ignore[no-untyped-def]
+    principal: Principal,
+    slug: str,
+    organization: str | None,
+    metadata: DatasetMetadata | None,
+) -> Dataset:
+    dataset = session.scalar(select(Dataset).where(Dataset.slug == slug))
+    if dataset is None:
+        dataset = Dataset(slug=slug, title=slug)
+        if organization:
+            dataset.organization_id = session.scalar(
+                select(Organization.id).where(Organization.slug == organization)
+            )
+        session.add(dataset)
+    else:
+        require(principal, Action.WRITE, dataset)
+        if organization:
+            dataset.organization_id = session.scalar(
+                select(Organization.id).where(Organization.slug == organization)
+            )
+    if metadata is not None:
+        apply_metadata(dataset, metadata)
+    session.flush()
+    return dataset
+
+
+def _write_manifest(staging: Path, version: Version, slug: str) -> None:
+    """A self-describing record beside the files, so the lake can be read without the DB."""
+    manifest = {
+        "dataset": slug,
+        "version_id": version.id,
+        "method": version.method,
+        "created_by": version.created_by,
+        "source_name": version.source_name,
+        "format": version.format,
+        "row_count": version.row_count,
+        "raw": {"bytes": version.raw_bytes, "sha256": version.raw_sha256},
+        "data": {"file": DATA_FILE, "bytes": version.data_bytes, "sha256": version.data_sha256},
+        "details": version.details,
+        "warnings": version.warnings,
+        "rolled_back_from": version.rolled_back_from,
+    }
+    (staging / MANIFEST_FILE).write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
+
+
+def _copy_with_digest(source: Path, target: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with source.open("rb") as src, target.open("wb") as dst:
+        while chunk := src.read(1 << 20):
+            digest.update(chunk)
+            dst.write(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _digest(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest(), path.stat().st_size
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    # Version files are never modified, so sharing them with a hard link is safe.
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)

@@ -1,0 +1,1 @@
+"""Governance: the one access-policy door, and later audit, registers and retention."""

@@ -1,0 +1,1 @@
+"""Persistence: the metadata store (SQLAlchemy; SQLite or PostgreSQL) and the lake (files)."""
