@@ -17,6 +17,6 @@ format:          ## Format the code
 	.venv/bin/ruff format src tests bench
 	.venv/bin/ruff check --fix src tests bench
 bench:           ## Run the benchmarks against their peers (see bench/RESULTS.md)
-	.venv/bin/python bench/run_all.py
+	.venv/bin/python -m bench.run_all
 docs:            ## Where the docs are
 	@echo "docs/ (user and administrator guides), README.md, /api/v1/docs when serving"

@@ -1,0 +1,43 @@
+"""Settings: defaults, environment, file, and clear errors for bad values."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from socle.config import load_settings
+from socle.errors import InputError
+
+
+def test_embedded_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SOCLE_HOME", str(tmp_path))
+    settings = load_settings()
+    assert settings.effective_database_url == f"sqlite:///{tmp_path.resolve()}/socle.db"
+    assert settings.effective_lake_path == tmp_path.resolve() / "lake"
+
+
+def test_file_values_and_environment_priority(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SOCLE_HOME", str(tmp_path))
+    (tmp_path / "socle.toml").write_text(
+        'instance_name = "Val de Lumière"\nquery_timeout_seconds = 3\n', encoding="utf-8"
+    )
+    monkeypatch.setenv("SOCLE_QUERY_TIMEOUT_SECONDS", "5")
+    settings = load_settings()
+    assert settings.instance_name == "Val de Lumière"
+    assert settings.query_timeout_seconds == 5
+
+
+def test_bad_value_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SOCLE_HOME", str(tmp_path))
+    monkeypatch.setenv("SOCLE_QUERY_TIMEOUT_SECONDS", "-1")
+    with pytest.raises(InputError, match="SOCLE_QUERY_TIMEOUT_SECONDS"):
+        load_settings()
+
+
+def test_password_is_masked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SOCLE_HOME", str(tmp_path))
+    monkeypatch.setenv("SOCLE_DATABASE_URL", "postgresql+psycopg://u:secret@localhost/db")
+    assert "secret" not in str(load_settings().public_items())
