@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 
 from socle.core.tableschema import field_types
+from socle.sql import identifier, parquet_source
 
 SAMPLE_SIZE = 10
 
@@ -53,10 +54,6 @@ class VersionDiff:
         }
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def diff_versions(
     before_paths: list[Path],
     before_schema: dict[str, Any],
@@ -76,13 +73,11 @@ def diff_versions(
     key = [key] if isinstance(key, str) else list(key)
     con = duckdb.connect()
     try:
-        con.execute(
-            "CREATE TEMP VIEW a AS SELECT * FROM read_parquet(?)", [[str(p) for p in before_paths]]
+        con.execute(f"CREATE TEMP VIEW a AS SELECT * FROM {parquet_source(before_paths)}")  # noqa: S608
+        con.execute(f"CREATE TEMP VIEW b AS SELECT * FROM {parquet_source(after_paths)}")  # noqa: S608
+        cols = (
+            ", ".join(f"CAST({identifier(c)} AS VARCHAR) AS {identifier(c)}" for c in common) or "1"
         )
-        con.execute(
-            "CREATE TEMP VIEW b AS SELECT * FROM read_parquet(?)", [[str(p) for p in after_paths]]
-        )
-        cols = ", ".join(f"CAST({_quote(c)} AS VARCHAR) AS {_quote(c)}" for c in common) or "1"
         if key and all(k in common for k in key):
             return _diff_by_key(con, key, common, cols, changes)
         return _diff_by_hash(con, cols, changes)
@@ -105,12 +100,13 @@ def _diff_by_key(
 ) -> VersionDiff:
     con.execute(f"CREATE TEMP VIEW ca AS SELECT {cols} FROM a")  # noqa: S608 - quoted names
     con.execute(f"CREATE TEMP VIEW cb AS SELECT {cols} FROM b")  # noqa: S608
-    join = " AND ".join(f"ca.{_quote(k)} IS NOT DISTINCT FROM cb.{_quote(k)}" for k in key)
+    join = " AND ".join(f"ca.{identifier(k)} IS NOT DISTINCT FROM cb.{identifier(k)}" for k in key)
     others = [c for c in common if c not in key]
     differs = (
-        " OR ".join(f"ca.{_quote(c)} IS DISTINCT FROM cb.{_quote(c)}" for c in others) or "false"
+        " OR ".join(f"ca.{identifier(c)} IS DISTINCT FROM cb.{identifier(c)}" for c in others)
+        or "false"
     )
-    first = _quote(key[0])
+    first = identifier(key[0])
     # Identifiers below are quoted column names of the two versions' own schemas.
     only_b = f"WHERE ca.{first} IS NULL AND cb.{first} IS NOT NULL"
     only_a = f"WHERE cb.{first} IS NULL AND ca.{first} IS NOT NULL"

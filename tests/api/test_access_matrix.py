@@ -1,0 +1,68 @@
+"""Every route, enumerated from the app's route table, keeps internal data from anonymous callers.
+
+A new route is covered automatically: if it takes a dataset slug it must answer 404 for an
+internal dataset; if it does not, the internal dataset's slug and title must not appear in
+what it returns. Routes that cannot be checked this way must be listed in EXEMPT, with why.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from starlette.routing import Mount
+
+# Path parameter -> value to use when calling a route anonymously.
+SAMPLE_VALUES = {"number": "1", "fmt": "csv", "path": "x"}
+EXEMPT: dict[str, str] = {
+    "/api/v1/openapi.json": "describes routes, holds no data",
+    "/api/v1/docs": "static documentation page",
+    "/api/v1/docs/oauth2-redirect": "static documentation helper",
+}
+
+
+def get_routes(client: TestClient) -> list[str]:
+    paths = []
+    for route in client.app.routes:  # type: ignore[attr-defined]
+        if isinstance(route, Mount):
+            continue  # static assets
+        methods = getattr(route, "methods", None) or set()
+        if "GET" in methods and route.path not in EXEMPT:
+            paths.append(route.path)
+    return paths
+
+
+def fill(path: str, slug: str) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1).split(":")[0]
+        return slug if name == "slug" else SAMPLE_VALUES.get(name, "agglo")
+
+    return re.sub(r"\{([^}]+)\}", value, path)
+
+
+def test_every_route_is_checked(client: TestClient) -> None:
+    routes = get_routes(client)
+    assert any(isinstance(r, APIRoute) for r in client.app.routes)  # type: ignore[attr-defined]
+    assert "/api/v1/datasets/{slug}/records" in routes
+
+
+def test_dataset_routes_hide_internal_datasets(client: TestClient) -> None:
+    for path in get_routes(client):
+        if "{slug}" not in path or "organi" in path:
+            continue
+        response = client.get(fill(path, "subventions"))
+        assert response.status_code == 404, f"{path} revealed an internal dataset"
+        public = client.get(fill(path, "comptages"))
+        assert public.status_code == 200, f"{path} fails on a public dataset: {public.text[:200]}"
+
+
+def test_other_routes_never_mention_internal_datasets(client: TestClient) -> None:
+    for path in get_routes(client):
+        if "{slug}" in path and "organi" not in path:
+            continue
+        response = client.get(fill(path, "agglo"))
+        assert response.status_code == 200, f"{path}: {response.status_code}"
+        text = response.text
+        assert "subventions" not in text.lower(), f"{path} mentions the internal dataset"
+        assert "brouillon" not in text.lower(), f"{path} shows the internal dataset's title"
