@@ -1,0 +1,333 @@
+"""Compiling parsed query parameters to DuckDB SQL: identifiers from the schema, values bound.
+
+Comparisons are typed by the field: a date field compares with ``date'2024-01-31'`` or with
+``'2024-01-31'``; a numeric field accepts numbers (and numeric strings, ``'12,5'`` too); a
+text field takes any literal as text, so ``code_insee = 01053`` keeps its leading zero. A value
+that cannot have the field's type is an error that names the field, never a silent cast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from lark import Token, Tree
+
+from socle.core.tableschema import NUMERIC_TYPES
+from socle.engine.parser import parse
+from socle.errors import QuerySyntaxError
+from socle.sql import identifier
+
+COMPARATORS = {"=": "=", "!=": "!=", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+TRUE_WORDS = {"true", "oui", "vrai", "1"}
+FALSE_WORDS = {"false", "non", "faux", "0"}
+TEXT_SEARCHABLE = {"string"}
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, as ``strip_accents(lower(...))`` does in DuckDB."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def folded(sql: str) -> str:
+    return f"strip_accents(lower(CAST({sql} AS VARCHAR)))"
+
+
+@dataclass
+class Compiled:
+    """SQL fragments of a records query; values are in ``params``, in order of appearance."""
+
+    select: list[tuple[str, str]]  # (expression, output name)
+    where: str | None = None
+    group_by: list[str] = field(default_factory=list)
+    order_by: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+    aggregated: bool = False
+
+
+class _Compiler:
+    """Walks one parameter's tree; recursion depth is bounded by the parser's limits."""
+
+    def __init__(self, parameter: str, fields: dict[str, str], aliases: set[str] = frozenset()):  # type: ignore[assignment]
+        self.parameter = parameter
+        self.fields = fields
+        self.aliases = aliases
+        self.params: list[Any] = []
+        self.aggregated = False
+
+    def error(self, message: str, node: Tree | Token | None) -> QuerySyntaxError:
+        position = None
+        if isinstance(node, Token):
+            position = node.start_pos
+        elif isinstance(node, Tree) and node.meta and not node.meta.empty:
+            position = node.meta.start_pos
+        return QuerySyntaxError(
+            f"{message} (« {self.parameter} », position {position})",
+            parameter=self.parameter,
+            position=position,
+        )
+
+    # Fields -------------------------------------------------------------------------------
+
+    def field_name(self, node: Tree) -> str:
+        token = node.children[0]
+        assert isinstance(token, Token)
+        name = token.value[1:-1] if token.type == "BACKQUOTED" else token.value
+        if name not in self.fields and name not in self.aliases:
+            raise self.error(f"Champ inconnu « {name} »", token)
+        return name
+
+    def field_type(self, node: Tree) -> str:
+        return self.fields.get(self.field_name(node), "string")
+
+    # Values -------------------------------------------------------------------------------
+
+    def bind(self, value: Any, cast: str | None = None) -> str:
+        self.params.append(value)
+        return f"CAST(? AS {cast})" if cast else "?"
+
+    def literal_text(self, node: Tree | Token) -> str | None:
+        """The literal as the user wrote it (strings unquoted); None for null."""
+        if isinstance(node, Token):
+            return node.value
+        kind = node.data
+        if kind == "string":
+            token = node.children[0]
+            assert isinstance(token, Token)
+            quote = token.value[0]
+            return token.value[1:-1].replace(quote * 2, quote)
+        if kind == "number":
+            return str(node.children[0])
+        if kind == "date":
+            text = str(node.children[0])
+            return text[text.index("'") + 1 : -1]
+        if kind in ("true", "false"):
+            return kind
+        return None
+
+    def typed_value(self, type_: str, node: Tree, target: str) -> str:
+        """Bind ``node`` as a value of ``type_``; ``target`` names the field for errors."""
+        text = self.literal_text(node)
+        if text is None:
+            return "NULL"
+        if type_ in NUMERIC_TYPES:
+            try:
+                number = float(text.replace(",", ".").replace(" ", ""))
+            except ValueError:
+                raise self.error(
+                    f"« {text} » n'est pas un nombre (champ « {target} »)", node
+                ) from None
+            return self.bind(int(number) if number.is_integer() and type_ != "number" else number)
+        if type_ == "boolean":
+            if text.lower() in TRUE_WORDS | FALSE_WORDS:
+                return self.bind(text.lower() in TRUE_WORDS)
+            raise self.error(f"« {text} » n'est pas un booléen (champ « {target} »)", node)
+        if type_ in ("date", "datetime"):
+            try:
+                parsed = dt.datetime.fromisoformat(text)
+            except ValueError:
+                raise self.error(
+                    f"« {text} » n'est pas une date AAAA-MM-JJ (champ « {target} »)", node
+                ) from None
+            if type_ == "date":
+                return self.bind(parsed.date().isoformat(), "DATE")
+            return self.bind(parsed.replace(tzinfo=None).isoformat(), "TIMESTAMP")
+        if type_ == "time":
+            try:
+                return self.bind(dt.time.fromisoformat(text).isoformat(), "TIME")
+            except ValueError:
+                raise self.error(
+                    f"« {text} » n'est pas une heure (champ « {target} »)", node
+                ) from None
+        return self.bind(text)
+
+    def operand(self, node: Tree, other: Tree) -> str:
+        if node.data == "field":
+            return identifier(self.field_name(node))
+        if other.data == "field":
+            return self.typed_value(self.field_type(other), node, self.field_name(other))
+        return self.bind(self.literal_text(node))
+
+    # Expressions --------------------------------------------------------------------------
+
+    def expr(self, node: Tree) -> str:
+        handler = getattr(self, f"_{node.data.rstrip('_')}", None)
+        if handler is None:
+            raise self.error("Expression non prise en charge", node)
+        return handler(node)  # type: ignore[no-any-return]
+
+    def _where(self, node: Tree) -> str:
+        return self.expr(node.children[0])  # type: ignore[arg-type]
+
+    def _or(self, node: Tree) -> str:
+        return "(" + " OR ".join(self.expr(c) for c in node.children) + ")"  # type: ignore[arg-type]
+
+    def _and(self, node: Tree) -> str:
+        return "(" + " AND ".join(self.expr(c) for c in node.children) + ")"  # type: ignore[arg-type]
+
+    def _not(self, node: Tree) -> str:
+        return f"(NOT {self.expr(node.children[0])})"  # type: ignore[arg-type]
+
+    def _compare(self, node: Tree) -> str:
+        left, op, right = node.children
+        assert isinstance(left, Tree) and isinstance(right, Tree)
+        comparator = COMPARATORS[str(op)]
+        for a, b in ((left, right), (right, left)):
+            if a.data == "field" and b.data == "null":
+                if comparator not in ("=", "!="):
+                    raise self.error("Seuls = et != se comparent à null", op)  # type: ignore[arg-type]
+                negation = "NOT " if comparator == "!=" else ""
+                return f"({self.operand(a, b)} IS {negation}NULL)"
+        return f"({self.operand(left, right)} {comparator} {self.operand(right, left)})"
+
+    def _values(self, subject: Tree, literals: Tree) -> str:
+        if subject.data != "field":
+            raise self.error("« in » s'applique à un champ", subject)
+        type_, name = self.field_type(subject), self.field_name(subject)
+        values = [self.typed_value(type_, v, name) for v in literals.children]  # type: ignore[arg-type]
+        return f"{identifier(name)} IN ({', '.join(values)})"
+
+    def _in(self, node: Tree) -> str:
+        return f"({self._values(*node.children)})"  # type: ignore[arg-type]
+
+    def _not_in(self, node: Tree) -> str:
+        return f"(NOT {self._values(*node.children)})"  # type: ignore[arg-type]
+
+    def _pattern(self, node: Tree) -> str:
+        subject, pattern = node.children
+        assert isinstance(subject, Tree) and isinstance(pattern, Tree)
+        if subject.data != "field":
+            raise self.error("« like » s'applique à un champ", subject)
+        text = self.literal_text(pattern) or ""
+        column = f"CAST({identifier(self.field_name(subject))} AS VARCHAR)"
+        return f"{column} LIKE {self.bind(text.replace('*', '%'))}"
+
+    def _like(self, node: Tree) -> str:
+        return f"({self._pattern(node)})"
+
+    def _not_like(self, node: Tree) -> str:
+        return f"(NOT {self._pattern(node)})"
+
+    def _is_null(self, node: Tree) -> str:
+        return f"({self.operand(node.children[0], node.children[0])} IS NULL)"  # type: ignore[arg-type]
+
+    def _is_not_null(self, node: Tree) -> str:
+        return f"({self.operand(node.children[0], node.children[0])} IS NOT NULL)"  # type: ignore[arg-type]
+
+    def _search(self, node: Tree) -> str:
+        _, subject, text = node.children
+        assert isinstance(subject, Tree) and isinstance(text, Tree)
+        column = identifier(self.field_name(subject))
+        return f"contains({folded(column)}, {self.bind(fold(self.literal_text(text) or ''))})"
+
+    def _fulltext(self, node: Tree) -> str:
+        return self.fulltext(self.literal_text(node.children[0]) or "")  # type: ignore[arg-type]
+
+    def fulltext(self, text: str) -> str:
+        """Every word must appear in some text field (accents and case ignored)."""
+        columns = [identifier(n) for n, t in self.fields.items() if t in TEXT_SEARCHABLE]
+        words = fold(text).split()
+        if not words:
+            return "TRUE"
+        if not columns:
+            return "FALSE"
+        clauses = []
+        for word in words:
+            anywhere = " OR ".join(f"contains({folded(c)}, {self.bind(word)})" for c in columns)
+            clauses.append(f"({anywhere})")
+        return "(" + " AND ".join(clauses) + ")"
+
+    def _truthy(self, node: Tree) -> str:
+        subject = node.children[0]
+        assert isinstance(subject, Tree)
+        if self.field_type(subject) != "boolean":
+            raise self.error(
+                f"« {self.field_name(subject)} » seul n'est pas une condition : "
+                "comparez-le (ex. champ = 'valeur')",
+                subject,
+            )
+        return identifier(self.field_name(subject))
+
+    # Select, group, order -----------------------------------------------------------------
+
+    def aggregate(self, node: Tree) -> tuple[str, str]:
+        """SQL and default output name of an aggregate."""
+        function = str(node.children[0]).lower()
+        self.aggregated = True
+        if node.data == "count_all":
+            if function != "count":
+                raise self.error(f"{function}(*) n'existe pas : utilisez count(*)", node)
+            return "count(*)", "count(*)"
+        subject = node.children[1]
+        assert isinstance(subject, Tree)
+        name = self.field_name(subject)
+        if node.data == "aggregate_distinct":
+            if function != "count":
+                raise self.error("distinct ne s'utilise qu'avec count", node)
+            return f"count(DISTINCT {identifier(name)})", f"count(distinct {name})"
+        if function in ("sum", "avg") and self.field_type(subject) not in NUMERIC_TYPES:
+            raise self.error(f"{function} s'applique à un champ numérique, pas à « {name} »", node)
+        return f"{function}({identifier(name)})", f"{function}({name})"
+
+    def item(self, node: Tree) -> tuple[str, str]:
+        target = node.children[0]
+        assert isinstance(target, Tree)
+        if target.data == "field":
+            name = self.field_name(target)
+            return identifier(name), name
+        return self.aggregate(target)
+
+
+def compile_where(text: str, fields: dict[str, str], params: list[Any]) -> str:
+    compiler = _Compiler("where", fields)
+    sql = compiler.expr(parse("where", text))
+    params.extend(compiler.params)
+    return sql
+
+
+def compile_fulltext(text: str, fields: dict[str, str], params: list[Any]) -> str:
+    compiler = _Compiler("q", fields)
+    sql = compiler.fulltext(text)
+    params.extend(compiler.params)
+    return sql
+
+
+def compile_select(text: str | None, fields: dict[str, str]) -> tuple[list[tuple[str, str]], bool]:
+    if not text or not text.strip() or text.strip() == "*":
+        return [(identifier(n), n) for n in fields], False
+    compiler = _Compiler("select", fields)
+    items = []
+    for node in parse("select", text).children:
+        assert isinstance(node, Tree)
+        sql, name = compiler.item(node)
+        if len(node.children) > 1:
+            alias = node.children[1]
+            assert isinstance(alias, Tree)
+            token = alias.children[0]
+            name = token[1:-1] if token.type == "BACKQUOTED" else str(token)  # type: ignore[union-attr]
+        items.append((sql, name))
+    names = [n for _, n in items]
+    if len(set(names)) != len(names):
+        raise QuerySyntaxError("Nom de colonne en double dans « select »", parameter="select")
+    return items, compiler.aggregated
+
+
+def compile_group_by(text: str, fields: dict[str, str], aliases: set[str]) -> list[str]:
+    compiler = _Compiler("group_by", fields, aliases)
+    return [identifier(compiler.field_name(n)) for n in parse("group_by", text).children]  # type: ignore[arg-type]
+
+
+def compile_order_by(text: str, fields: dict[str, str], aliases: set[str]) -> list[str]:
+    compiler = _Compiler("order_by", fields, aliases)
+    terms = []
+    for node in parse("order_by", text).children:
+        assert isinstance(node, Tree)
+        sql, name = compiler.item(node)
+        if fields.get(name) == "string":
+            sql += " COLLATE noaccent.nocase"  # French order: « vélo » before « voiture »
+        direction = str(node.children[1]).upper() if len(node.children) > 1 else "ASC"
+        terms.append(f"{sql} {direction} NULLS LAST")
+    return terms

@@ -1,0 +1,152 @@
+"""Running a records query on a version's Parquet files, with bounded time and memory."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from socle.core.tableschema import field_types
+from socle.engine.compiler import (
+    compile_fulltext,
+    compile_group_by,
+    compile_order_by,
+    compile_select,
+    compile_where,
+)
+from socle.errors import InputError, LimitExceededError, QuerySyntaxError
+from socle.sql import parquet_source
+
+MAX_WINDOW = 10_000
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MEMORY = "1GB"
+
+
+@dataclass(frozen=True)
+class RecordQuery:
+    """The query parameters of the records API and exports (``limit=None``: no limit)."""
+
+    select: str | None = None
+    where: str | None = None
+    group_by: str | None = None
+    order_by: str | None = None
+    q: str | None = None
+    limit: int | None = 10
+    offset: int = 0
+
+
+@dataclass
+class QueryPlan:
+    """SQL for the rows and for their total count, sharing one parameter list."""
+
+    rows_sql: str
+    count_sql: str
+    params: list[Any]
+    columns: list[str]
+
+
+def plan(paths: list[Path], schema: dict[str, Any], query: RecordQuery) -> QueryPlan:
+    """Compile ``query`` against the version's schema (the allow-list of identifiers)."""
+    fields = field_types(schema)
+    params: list[Any] = []
+    select, aggregated = compile_select(query.select, fields)
+    aliases = {name for _, name in select}
+    conditions = []
+    if query.where and query.where.strip():
+        conditions.append(compile_where(query.where, fields, params))
+    if query.q and query.q.strip():
+        conditions.append(compile_fulltext(query.q, fields, params))
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    group_by = compile_group_by(query.group_by, fields, aliases) if query.group_by else []
+    order_by = compile_order_by(query.order_by, fields, aliases) if query.order_by else []
+    projection = ", ".join(f"{sql} AS {_alias(name)}" for sql, name in select)
+    source = parquet_source(paths)
+    body = f"SELECT {projection} FROM {source}{where}"  # noqa: S608 - identifiers from schema
+    if group_by:
+        body += f" GROUP BY {', '.join(group_by)}"
+        count_sql = f"SELECT count(*) FROM ({body})"  # noqa: S608
+    elif aggregated:
+        count_sql = "SELECT 1"
+    else:
+        count_sql = f"SELECT count(*) FROM {source}{where}"  # noqa: S608
+    rows_sql = body + (f" ORDER BY {', '.join(order_by)}" if order_by else "")
+    if query.limit is not None:
+        rows_sql += f" LIMIT {int(query.limit)} OFFSET {int(query.offset)}"
+    elif query.offset:
+        rows_sql += f" OFFSET {int(query.offset)}"
+    return QueryPlan(rows_sql, count_sql, params, [name for _, name in select])
+
+
+def _alias(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@contextmanager
+def bounded_connection(timeout: float, memory_limit: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A DuckDB connection interrupted after ``timeout`` seconds, spilling past the limit."""
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute("SET threads = 2")
+    timer = threading.Timer(timeout, con.interrupt)
+    timer.start()
+    try:
+        yield con
+    except duckdb.InterruptException as exc:
+        raise LimitExceededError("La requête a dépassé le temps autorisé") from exc
+    except duckdb.OutOfMemoryException as exc:
+        raise LimitExceededError("La requête demande trop de mémoire") from exc
+    except (duckdb.BinderException, duckdb.ConversionException) as exc:
+        raise QuerySyntaxError(
+            "Requête impossible à exécuter : vérifiez que les champs de « select » non agrégés "
+            "figurent dans « group_by » et que les types sont compatibles",
+            parameter="select",
+            detail=str(exc),
+        ) from exc
+    finally:
+        timer.cancel()
+        con.close()
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    return value
+
+
+def run_records(
+    paths: list[Path],
+    schema: dict[str, Any],
+    query: RecordQuery,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    memory_limit: str = DEFAULT_MEMORY,
+) -> tuple[int, list[dict[str, Any]]]:
+    """The total count of matching rows (or groups) and the requested page of them."""
+    if query.limit is not None and query.offset + query.limit > MAX_WINDOW:
+        raise InputError(
+            f"offset + limit ne peut dépasser {MAX_WINDOW} : utilisez les exports pour tout lire"
+        )
+    compiled = plan(paths, schema, query)
+    with bounded_connection(timeout, memory_limit) as con:
+        rows = con.execute(compiled.rows_sql, compiled.params).fetchall()
+        count_params = compiled.params if "?" in compiled.count_sql else []
+        total_row = con.execute(compiled.count_sql, count_params).fetchone()
+    total = int(total_row[0]) if total_row else 0
+    return total, [
+        {name: jsonable(value) for name, value in zip(compiled.columns, row, strict=True)}
+        for row in rows
+    ]

@@ -1,0 +1,2 @@
+def mount(app):
+    pass
