@@ -26,11 +26,24 @@ from socle.ingest.encoding import (
     read_head,
     transcode_to_utf8,
 )
-from socle.ingest.infer import infer_columns, select_list
+from socle.ingest.infer import (
+    SPECULATION_FAILED,
+    InferredColumn,
+    infer_columns,
+    select_list,
+    speculative_columns,
+)
 from socle.sql import identifier, literal
 
 EXTENSIONS = (".csv", ".tsv", ".txt", ".tab")
 MAX_LINE_BYTES = 8 << 20
+
+
+def _copy(columns: list[InferredColumn], dest: Path) -> str:
+    return (
+        f"COPY (SELECT {select_list(columns)} FROM src) TO {literal(str(dest))} "  # noqa: S608
+        "(FORMAT parquet, COMPRESSION zstd)"
+    )
 
 
 class CsvReader:
@@ -101,16 +114,19 @@ class CsvReader:
             f"escape='\"', header=true, auto_detect=false, columns={columns}, "
             f"null_padding=true, max_line_size={MAX_LINE_BYTES})"
         )
-        not_blank = " OR ".join(f"trim({identifier(n)}) <> ''" for n in names)
+        not_blank = " OR ".join(f"{identifier(n)} IS NOT NULL" for n in names)
         con = connect(dest.parent)
         try:
             con.execute(f"CREATE TEMP VIEW src AS SELECT * FROM {relation} WHERE {not_blank}")  # noqa: S608
-            inferred = infer_columns(con, "src", names)
-            copy = (
-                f"COPY (SELECT {select_list(inferred)} FROM src) TO {literal(str(dest))} "  # noqa: S608
-                "(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)"
-            )
-            rows = run_with_progress(con, copy, source.stat().st_size, progress)
+            size = source.stat().st_size
+            inferred = speculative_columns(con, "src", names)
+            try:
+                rows = run_with_progress(con, _copy(inferred, dest), size, progress)
+            except duckdb.Error as exc:
+                if SPECULATION_FAILED not in str(exc):
+                    raise
+                inferred = infer_columns(con, "src", names)
+                rows = run_with_progress(con, _copy(inferred, dest), size, progress)
         except duckdb.Error as exc:
             dest.unlink(missing_ok=True)
             raise reading_error(exc, file_name) from exc

@@ -12,6 +12,7 @@ one scan: text columns, the most common kind, cost no regular expression on the 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -19,12 +20,14 @@ import duckdb
 from socle.sql import identifier
 
 SAMPLE_ROWS = 20_000
+FIRST_ROWS = 100
 SPACES = "[ \u00a0\u202f]"
 CODE_NAME = re.compile(
     r"siret|siren|insee|postal|t[ée]l[ée]phone|phone|^t[ée]l|^cp$|^code|_code$|code_|^id|_id$"
     r"|identifiant|^num[ée]ro|^num_|^n°|^ref|r[ée]f[ée]rence|^uai|^finess|^rna",
     re.IGNORECASE,
 )
+SPECULATION_FAILED = "socle: type guessed from the sample does not hold"
 FR_DATETIME_FORMATS = "['%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y']"
 
 
@@ -47,12 +50,20 @@ CANDIDATES = (
         "lower({v}) IN ('oui', 'non', 'vrai', 'faux', 'true', 'false')",
         "lower({v}) IN ('oui', 'vrai', 'true')",
     ),
+    # Canonical forms first: checked by a cast round trip, much cheaper than a regex.
+    Candidate(
+        "integer",
+        None,
+        "CAST(TRY_CAST({v} AS BIGINT) AS VARCHAR) = {v}",
+        "CAST({v} AS BIGINT)",
+        numeric=True,
+    ),
     Candidate(
         "integer",
         None,
         r"regexp_full_match({v}, '[+-]?(0|[1-9][0-9]{0,17}|[1-9][0-9]{0,2}"
         rf"({SPACES}[0-9]{{3}})+)')"
-        r" AND length(regexp_replace({v}, '[^0-9]', '', 'g')) <= 18",
+        " AND length(translate({v}, '+- \u00a0\u202f', '')) <= 18",
         f"CAST(regexp_replace({{v}}, '{SPACES}', '', 'g') AS BIGINT)",
         numeric=True,
     ),
@@ -60,7 +71,7 @@ CANDIDATES = (
         "number",
         None,
         r"regexp_full_match({v}, '[+-]?(0|[1-9][0-9]*)(\.[0-9]+)?')"
-        r" AND length(regexp_replace({v}, '[^0-9]', '', 'g')) <= 15",
+        " AND length(translate({v}, '+-.,  \u00a0\u202f', '')) <= 15",
         "CAST({v} AS DOUBLE)",
         numeric=True,
     ),
@@ -69,10 +80,16 @@ CANDIDATES = (
         "decimalChar=,",
         rf"regexp_full_match({{v}}, '[+-]?(0|[1-9][0-9]*|[1-9][0-9]{{0,2}}({SPACES}|\.)[0-9]{{3}}"
         rf"(({SPACES}|\.)[0-9]{{3}})*)(,[0-9]+)?')"
-        r" AND length(regexp_replace({v}, '[^0-9]', '', 'g')) <= 15",
+        " AND length(translate({v}, '+-.,  \u00a0\u202f', '')) <= 15",
         f"CAST(replace(regexp_replace({{v}}, '({SPACES}|\\.)', '', 'g'), ',', '.') AS DOUBLE)",
         numeric=True,
         needs_comma=True,
+    ),
+    Candidate(
+        "date",
+        "%Y-%m-%d",
+        "CAST(TRY_CAST({v} AS DATE) AS VARCHAR) = {v}",
+        "CAST({v} AS DATE)",
     ),
     Candidate(
         "date",
@@ -87,6 +104,18 @@ CANDIDATES = (
         r"regexp_full_match({v}, '[0-9]{2}/[0-9]{2}/[0-9]{4}')"
         " AND try_strptime({v}, '%d/%m/%Y') IS NOT NULL",
         "CAST(strptime({v}, '%d/%m/%Y') AS DATE)",
+    ),
+    Candidate(
+        "datetime",
+        None,
+        "length({v}) = 19 AND {v}[11] = 'T' AND TRY_CAST({v} AS TIMESTAMP) IS NOT NULL",
+        "CAST({v} AS TIMESTAMP)",
+    ),
+    Candidate(
+        "datetime",
+        None,
+        "length({v}) = 19 AND {v}[11] = ' ' AND TRY_CAST({v} AS TIMESTAMP) IS NOT NULL",
+        "CAST({v} AS TIMESTAMP)",
     ),
     Candidate(
         "datetime",
@@ -132,25 +161,24 @@ def _value(name: str) -> str:
 
 
 def _text(name: str) -> str:
-    """Text kept as written, but blank cells are missing values."""
-    return f"CASE WHEN trim({identifier(name)}) = '' THEN NULL ELSE {identifier(name)} END"
+    """Text kept as written, but empty cells are missing values."""
+    return f"NULLIF({identifier(name)}, '')"
 
 
 def _surviving(
     con: duckdb.DuckDBPyConnection,
     relation: str,
     candidates: dict[str, list[Candidate]],
+    value: Callable[[str], str] = _value,
 ) -> dict[str, list[Candidate]]:
     """Keep, per column, the candidates that every non-empty value of ``relation`` matches."""
     parts: list[str] = []
-    keys: list[tuple[str, int]] = []
     for name, options in candidates.items():
-        v = _value(name)
+        v = value(name)
         parts.append(f"count({v})")
         parts.append(f"count_if(contains({v}, ','))")
-        for index, candidate in enumerate(options):
+        for candidate in options:
             parts.append(f"count_if({candidate.match.replace('{v}', v)})")
-            keys.append((name, index))
     if not parts:
         return {}
     sql = f"SELECT {', '.join(parts)} FROM {relation}"  # noqa: S608 - quoted names only
@@ -172,32 +200,74 @@ def _surviving(
     return result
 
 
-def infer_columns(
-    con: duckdb.DuckDBPyConnection, relation: str, names: list[str]
-) -> list[InferredColumn]:
-    """The type of each text column of ``relation`` (a table, view or table function call)."""
-    start = {
+def _typed(name: str, candidate: Candidate, expression: str) -> InferredColumn:
+    return InferredColumn(name, candidate.type, candidate.format, expression)
+
+
+def _sampled(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    names: list[str],
+    value: Callable[[str], str] = _value,
+) -> dict[str, list[Candidate]]:
+    """Candidates surviving the first rows: the first hundred drop most of them cheaply,
+    then the rest of the sample judges the few left."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE infer_sample AS SELECT * FROM {relation} "  # noqa: S608
+        f"LIMIT {SAMPLE_ROWS}"
+    )
+    start = _starting_candidates(names)
+    head = _surviving(con, f"(FROM infer_sample LIMIT {FIRST_ROWS})", start, value)
+    return _surviving(con, "infer_sample", {n: o for n, o in head.items() if o}, value)
+
+
+def _starting_candidates(names: list[str]) -> dict[str, list[Candidate]]:
+    return {
         name: [c for c in CANDIDATES if not (c.numeric and CODE_NAME.search(name))]
         for name in names
     }
-    sampled = _surviving(
-        con,
-        f"(SELECT * FROM {relation} LIMIT {SAMPLE_ROWS})",  # noqa: S608
-        {n: o for n, o in start.items() if o},
-    )
+
+
+def infer_columns(
+    con: duckdb.DuckDBPyConnection, relation: str, names: list[str]
+) -> list[InferredColumn]:
+    """The type of each text column of ``relation``, verified on every value."""
+    sampled = _sampled(con, relation, names)
     full = _surviving(con, relation, {n: o for n, o in sampled.items() if o})
     columns = []
     for name in names:
         options = full.get(name) or []
         if options:
-            chosen = options[0]
-            columns.append(
-                InferredColumn(
-                    name, chosen.type, chosen.format, chosen.cast.replace("{v}", _value(name))
-                )
-            )
+            columns.append(_typed(name, options[0], options[0].cast.replace("{v}", _value(name))))
         else:
             columns.append(InferredColumn(name, "string", None, _text(name)))
+    return columns
+
+
+def speculative_columns(
+    con: duckdb.DuckDBPyConnection, relation: str, names: list[str]
+) -> list[InferredColumn]:
+    """Types guessed from a sample, with conversions that fail loudly on any other value.
+
+    Writing with these costs one pass over the data instead of two; when a value
+    contradicts the guess, DuckDB raises an error containing ``SPECULATION_FAILED`` and
+    the caller falls back to :func:`infer_columns`.
+    """
+    sampled = _sampled(con, relation, names, identifier)
+    columns = []
+    for name in names:
+        options = sampled.get(name) or []
+        if not options:
+            columns.append(InferredColumn(name, "string", None, _text(name)))
+            continue
+        # Raw values: a value with surrounding spaces fails the guard and takes the
+        # verified path, which trims.
+        chosen, v = options[0], identifier(name)
+        guarded = (
+            f"CASE WHEN {v} IS NULL THEN NULL WHEN {chosen.match.replace('{v}', v)} "
+            f"THEN {chosen.cast.replace('{v}', v)} ELSE error('{SPECULATION_FAILED}') END"
+        )
+        columns.append(_typed(name, chosen, guarded))
     return columns
 
 

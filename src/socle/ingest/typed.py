@@ -29,7 +29,7 @@ def flatten_structs(
 
     def walk(name: str, expression: str, type_: str, depth: int) -> None:
         if type_.startswith("STRUCT(") and depth < max_depth:
-            inner = f"(SELECT ({expression}).* FROM {relation})"  # noqa: S608
+            inner = f"(SELECT unnest({expression}) FROM {relation})"  # noqa: S608
             for child, child_type in describe(con, inner):
                 walk(
                     f"{name}.{child}", f"({expression}).{identifier(child)}", child_type, depth + 1
