@@ -112,6 +112,12 @@ def search(
     )
 
 
+def totals(instance: Instance, principal: Principal) -> tuple[int, int]:
+    """How many datasets ``principal`` may see, and how many rows their latest versions hold."""
+    entries = _visible_entries(instance, principal)
+    return len(entries), sum(e.latest.row_count for e in entries if e.latest)
+
+
 def update_dataset(
     instance: Instance, principal: Principal, slug: str, metadata: DatasetMetadata
 ) -> Dataset:
