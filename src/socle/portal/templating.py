@@ -48,7 +48,12 @@ def query_string(params: dict[str, Any], **changes: Any) -> str:
     return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
 
-def cell(value: Any) -> str:
+def cell(value: Any, type_: str = "string") -> str:
+    """A preview cell as a French reader expects it (dates dd/mm/yyyy, 1 234,5, oui/non)."""
+    if value and type_ == "date":
+        return fr_date(value)
+    if value and type_ == "datetime":
+        return fr_date(value, with_time=True)
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, int | float):
