@@ -20,6 +20,7 @@ from socle.ingest._duckdb import connect, reading_error, run_with_progress
 from socle.ingest.base import ProgressCallback, ReadOptions, ReadResult
 from socle.ingest.dialect import detect_delimiter, header_names
 from socle.ingest.encoding import (
+    BOM,
     SAMPLE_BYTES,
     detect_encoding,
     looks_binary,
@@ -44,6 +45,24 @@ def _copy(columns: list[InferredColumn], dest: Path) -> str:
         f"COPY (SELECT {select_list(columns)} FROM src) TO {literal(str(dest))} "  # noqa: S608
         "(FORMAT parquet, COMPRESSION zstd)"
     )
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    names: list[str],
+    dest: Path,
+    size: int,
+    progress: ProgressCallback | None,
+) -> tuple[list[InferredColumn], int]:
+    """Write ``src`` typed as the sample suggests; verify every value if the guess fails."""
+    inferred = speculative_columns(con, "src", names)
+    try:
+        return inferred, run_with_progress(con, _copy(inferred, dest), size, progress)
+    except duckdb.Error as exc:
+        if SPECULATION_FAILED not in str(exc):
+            raise
+    inferred = infer_columns(con, "src", names)
+    return inferred, run_with_progress(con, _copy(inferred, dest), size, progress)
 
 
 class CsvReader:
@@ -74,7 +93,8 @@ class CsvReader:
         if encoding not in ("utf-8", "utf-8-sig"):
             source = work / f".{dest.stem}.utf8.csv"
             transcode_to_utf8(path, source, encoding, progress)
-        sample = head.decode(encoding, errors="replace").lstrip("\ufeff")
+        body = head[len(BOM) :] if head.startswith(BOM) else head
+        sample = body.decode(encoding, errors="replace").lstrip("\ufeff")
         delimiter = options.delimiter or detect_delimiter(sample)
         first_line = sample.splitlines()[0] if sample else ""
         names, warnings = header_names(first_line, delimiter)
@@ -109,24 +129,28 @@ class CsvReader:
         warnings: list[str],
     ) -> ReadResult:
         columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
-        relation = (
-            f"read_csv({literal(str(source))}, delim={literal(delimiter)}, quote='\"', "
-            f"escape='\"', header=true, auto_detect=false, columns={columns}, "
-            f"null_padding=true, max_line_size={MAX_LINE_BYTES})"
-        )
         not_blank = " OR ".join(f"{identifier(n)} IS NOT NULL" for n in names)
+        size = source.stat().st_size
         con = connect(dest.parent)
         try:
-            con.execute(f"CREATE TEMP VIEW src AS SELECT * FROM {relation} WHERE {not_blank}")  # noqa: S608
-            size = source.stat().st_size
-            inferred = speculative_columns(con, "src", names)
-            try:
-                rows = run_with_progress(con, _copy(inferred, dest), size, progress)
-            except duckdb.Error as exc:
-                if SPECULATION_FAILED not in str(exc):
-                    raise
-                inferred = infer_columns(con, "src", names)
-                rows = run_with_progress(con, _copy(inferred, dest), size, progress)
+            # DuckDB's parallel scanner refuses quoted line breaks in padded files: those
+            # (multi-line comments in subsidy files, say) are read again on one thread.
+            for parallel in ("true", "false"):
+                relation = (
+                    f"read_csv({literal(str(source))}, delim={literal(delimiter)}, quote='\"', "
+                    f"escape='\"', header=true, auto_detect=false, columns={columns}, "
+                    f"null_padding=true, max_line_size={MAX_LINE_BYTES}, parallel={parallel})"
+                )
+                con.execute(
+                    f"CREATE OR REPLACE TEMP VIEW src AS SELECT * FROM {relation} "  # noqa: S608
+                    f"WHERE {not_blank}"
+                )
+                try:
+                    inferred, rows = _write(con, names, dest, size, progress)
+                    break
+                except duckdb.Error as exc:
+                    if parallel == "false" or "parallel=false" not in str(exc):
+                        raise
         except duckdb.Error as exc:
             dest.unlink(missing_ok=True)
             raise reading_error(exc, file_name) from exc

@@ -36,12 +36,15 @@ def json_layout(path: Path) -> str:
         raise UnreadableFileError(
             "ce n'est pas un fichier JSON (tableau ou objets)", file=path.name
         )
-    first_line = head.split(b"\n", 1)[0]
+    first_line, _, rest = head.partition(b"\n")
     try:
-        json.loads(first_line)
-        return "newline_delimited"
+        first = json.loads(first_line)
     except ValueError:
         return "wrapped"
+    holds_records = any(
+        isinstance(v, list) and v and all(isinstance(x, dict) for x in v) for v in first.values()
+    )
+    return "wrapped" if holds_records and not rest.strip() else "newline_delimited"
 
 
 def unwrap(path: Path, target: Path) -> None:

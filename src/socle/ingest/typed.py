@@ -28,7 +28,7 @@ def flatten_structs(
     out: list[tuple[str, str]] = []
 
     def walk(name: str, expression: str, type_: str, depth: int) -> None:
-        if type_.startswith("STRUCT(") and depth < max_depth:
+        if type_.startswith("STRUCT(") and type_.endswith(")") and depth < max_depth:
             inner = f"(SELECT unnest({expression}) FROM {relation})"  # noqa: S608
             for child, child_type in describe(con, inner):
                 walk(
