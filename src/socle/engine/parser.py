@@ -51,6 +51,12 @@ def parse(parameter: str, text: str) -> Tree:
         raise LimitExceededError(
             f"Paramètre « {parameter} » trop long ({len(text)} caractères, {MAX_LENGTH} au plus)"
         )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise QuerySyntaxError(
+            "Caractère invalide", parameter=parameter, position=exc.start
+        ) from None
     if "\x00" in text:
         raise QuerySyntaxError(
             "Caractère nul interdit", parameter=parameter, position=text.index("\x00")
@@ -81,7 +87,8 @@ def _depth(tree: Tree) -> int:
 
 def _syntax_error(parameter: str, text: str, exc: UnexpectedInput) -> QuerySyntaxError:
     position = exc.pos_in_stream if exc.pos_in_stream is not None else len(text)
-    if isinstance(exc, UnexpectedEOF) or position >= len(text):
+    at_end = isinstance(exc, UnexpectedToken) and exc.token.type == "$END"
+    if isinstance(exc, UnexpectedEOF) or at_end or position >= len(text):
         message = "Expression incomplète"
         position = len(text)
     elif isinstance(exc, UnexpectedCharacters):
