@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -67,3 +68,9 @@ def median_seconds(run: Callable[[], object], repeat: int) -> tuple[float, list[
         run()
         times.append(time.perf_counter() - start)
     return statistics.median(times), times
+
+
+def sqlite_utils_insert(source: Path, db: Path, *extra: str) -> None:
+    """Load the CSV into SQLite with the peer's own command line."""
+    command = [str(PEERS_BIN / "sqlite-utils"), "insert", str(db), "comptages", str(source)]
+    subprocess.run([*command, "--csv", "--delimiter", ";", *extra], check=True)

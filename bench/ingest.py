@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
 import duckdb
 
-from bench.common import PEERS_BIN, french_csv, median_seconds
+from bench.common import PEERS_BIN, french_csv, median_seconds, sqlite_utils_insert
 from socle.config import Settings
 from socle.core.versions import add_version
 from socle.governance.policy import ADMIN
@@ -42,21 +41,9 @@ def socle_ingest(source: Path, work: Path) -> None:
         shutil.rmtree(home)
 
 
-def sqlite_utils_insert(source: Path, work: Path) -> None:
+def sqlite_utils_peer(source: Path, work: Path) -> None:
     db = work / "peer.db"
-    subprocess.run(
-        [
-            str(PEERS_BIN / "sqlite-utils"),
-            "insert",
-            str(db),
-            "comptages",
-            str(source),
-            "--csv",
-            "--delimiter",
-            ";",
-        ],
-        check=True,
-    )
+    sqlite_utils_insert(source, db)
     db.unlink()
 
 
@@ -75,7 +62,7 @@ def main() -> None:
         print(f"duckdb bare   median {bare:6.2f} s  runs {[round(t, 2) for t in bare_runs]}")
         print(f"socle ingest  median {socle:6.2f} s  runs {[round(t, 2) for t in socle_runs]}")
         if (PEERS_BIN / "sqlite-utils").exists():
-            peer, _ = median_seconds(lambda: sqlite_utils_insert(source, work), 1)
+            peer, _ = median_seconds(lambda: sqlite_utils_peer(source, work), 1)
             print(f"sqlite-utils  single {peer:6.2f} s")
             print(f"ratio sqlite-utils / socle = {peer / socle:.1f}x")
         else:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import PEERS_BIN, french_csv
+from bench.common import PEERS_BIN, french_csv, sqlite_utils_insert
 from socle.config import Settings
 from socle.core.metadata import parse_metadata
 from socle.core.versions import add_version
@@ -101,20 +101,7 @@ def main() -> None:
             print("datasette: not installed (run bench/setup.sh)")
             return
         db = Path(tmp) / "peer.db"
-        subprocess.run(
-            [
-                str(PEERS_BIN / "sqlite-utils"),
-                "insert",
-                str(db),
-                "comptages",
-                str(source),
-                "--csv",
-                "--delimiter",
-                ";",
-                "--detect-types",
-            ],
-            check=True,
-        )
+        sqlite_utils_insert(source, db, "--detect-types")
         port = free_port()
         peer = subprocess.Popen(
             [
