@@ -88,7 +88,9 @@ def main() -> None:
         port = free_port()
         env = {**os.environ, "SOCLE_HOME": str(home)}
         socle_cmd = [sys.executable, "-m", "socle", "serve", "--port", str(port)]
-        socle = subprocess.Popen(socle_cmd, env=env, stderr=subprocess.DEVNULL)
+        socle = subprocess.Popen(
+            socle_cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             wait_until_up(f"http://127.0.0.1:{port}/api/v1/datasets", socle)
             url = f"http://127.0.0.1:{port}/api/v1/datasets/comptages/records"
@@ -101,7 +103,7 @@ def main() -> None:
             print("datasette: not installed (run bench/setup.sh)")
             return
         db = Path(tmp) / "peer.db"
-        sqlite_utils_insert(source, db, "--detect-types")
+        sqlite_utils_insert(source, db)
         port = free_port()
         peer = subprocess.Popen(
             [
@@ -114,6 +116,7 @@ def main() -> None:
                 "sql_time_limit_ms",
                 "60000",
             ],
+            stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         try:

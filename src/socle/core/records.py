@@ -68,7 +68,9 @@ def _prepare(
 ) -> tuple[Version, dict[str, Any], RecordQuery]:
     entry = get_entry(instance, principal, slug)
     decision = require(principal, Action.READ, entry.dataset)
-    chosen = versions.get_version(instance, principal, slug, number)
+    chosen = entry.latest
+    if number is not None or chosen is None:
+        chosen = versions.get_version(instance, principal, slug, number)
     return chosen, _visible_schema(chosen.table_schema, decision), _restricted(query, decision)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -89,12 +90,22 @@ def _alias(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-@contextmanager
-def bounded_connection(timeout: float, memory_limit: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A DuckDB connection interrupted after ``timeout`` seconds, spilling past the limit."""
+@lru_cache(maxsize=4)
+def _database(memory_limit: str) -> duckdb.DuckDBPyConnection:
+    """One in-memory DuckDB per memory limit, shared by all queries of the process.
+
+    Opening a DuckDB database costs tens of milliseconds; a cursor on a shared one costs
+    almost nothing, and the memory limit then bounds all concurrent queries together.
+    """
     con = duckdb.connect()
     con.execute(f"SET memory_limit = '{memory_limit}'")
-    con.execute("SET threads = 2")
+    return con
+
+
+@contextmanager
+def bounded_connection(timeout: float, memory_limit: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor interrupted after ``timeout`` seconds; past the memory limit DuckDB spills."""
+    con = _database(memory_limit).cursor()
     timer = threading.Timer(timeout, con.interrupt)
     timer.start()
     try:
