@@ -1,30 +1,21 @@
-"""The public portal: French, DSFR, server-rendered, every asset served by Socle itself."""
+"""The public portal: French, DSFR, server-rendered, every asset served by Socle itself.
+
+Public surface: :func:`mount`.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.responses import Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from socle.errors import SocleError
 from socle.portal.assets import DSFR_DIST, find_node_modules
-from socle.portal.pages import render, router
+from socle.portal.rendering import render_error
+from socle.portal.routes import router
 from socle.portal.templating import make_environment
 
 STATIC = Path(__file__).parent / "static"
-
-
-def render_error(request: Request, error: SocleError) -> Response:
-    return render(
-        request,
-        "error.html",
-        status=error.status,
-        title=error.title,
-        message=error.message,
-        status_code=error.status,
-    )
 
 
 def mount(app: FastAPI) -> None:

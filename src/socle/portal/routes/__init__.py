@@ -1,0 +1,11 @@
+"""The portal's pages, one module per family, gathered in one router."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from socle.portal.routes import catalog, datasets, home, organizations
+
+router = APIRouter(include_in_schema=False)
+for family in (home, catalog, datasets, organizations):
+    router.include_router(family.router)

@@ -1,0 +1,39 @@
+"""DSFR comes from npm and is served by Socle itself: no CDN, nothing fetched elsewhere."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from socle.portal.assets import DSFR_DIST, find_node_modules
+
+
+def test_assets_are_served_locally(client: TestClient) -> None:
+    html = client.get("/").text
+    assert "https://" not in html.split("<body")[0]  # no CDN in the head
+    assert 'src="/static/dsfr/dsfr.module.min.js"' in html
+    for path in (
+        "/static/dsfr/dsfr.min.css",
+        "/static/dsfr/dsfr.module.min.js",
+        "/static/dsfr/dsfr.nomodule.min.js",
+        "/static/dsfr/utility/icons/icons.min.css",
+        "/static/dsfr/favicon/favicon.svg",
+        "/static/socle/socle.css",
+    ):
+        assert client.get(path).status_code == 200, path
+
+
+def test_assets_dir_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / DSFR_DIST).mkdir(parents=True)
+    (tmp_path / DSFR_DIST / "dsfr.min.css").write_text("")
+    monkeypatch.setenv("SOCLE_ASSETS_DIR", str(tmp_path))
+    assert find_node_modules() == tmp_path
+    monkeypatch.setenv("SOCLE_ASSETS_DIR", str(tmp_path / "ailleurs"))
+    with caplog.at_level(logging.WARNING, logger="socle.portal"):
+        assert find_node_modules() is None
+    assert "npm ci --ignore-scripts" in caplog.text
