@@ -47,10 +47,6 @@ class Settings(BaseSettings):
     ingest_memory_limit: str = Field(
         default="1GB", description="DuckDB memory limit while ingesting (spills to disk beyond)."
     )
-    base_url: str = Field(
-        default="http://127.0.0.1:8000",
-        description="Public address of this instance, used in links and feeds.",
-    )
     instance_name: str = Field(default="Socle", description="Name shown in the portal's header.")
 
     @property

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from socle.api.app import create_app
+from socle.instance import Instance
 from socle.portal.assets import DSFR_DIST, find_node_modules
 
 
@@ -37,3 +39,18 @@ def test_assets_dir_from_the_environment(
     with caplog.at_level(logging.WARNING, logger="socle.portal"):
         assert find_node_modules() is None
     assert "npm ci --ignore-scripts" in caplog.text
+
+
+def test_pages_still_work_unstyled_without_dsfr(
+    instance: Instance,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setenv("SOCLE_ASSETS_DIR", str(tmp_path / "vide"))
+    with caplog.at_level(logging.WARNING, logger="socle.portal"):
+        app = create_app(instance.settings, instance)
+    assert len(caplog.records) == 1
+    with TestClient(app) as client:
+        assert client.get("/").status_code == 200
+        assert client.get("/static/dsfr/dsfr.min.css").status_code == 404

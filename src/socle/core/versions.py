@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -67,9 +67,10 @@ def add_version(
     if not path.is_file():
         raise UnreadableFileError("fichier introuvable ou illisible", file=str(path))
     _check_writable(instance, principal, slug, organization)
+    options = replace(options or ReadOptions(), memory_limit=instance.settings.ingest_memory_limit)
     staging = instance.lake.new_staging()
     try:
-        staged = _stage_ingest(staging, path, options or ReadOptions(), progress)
+        staged = _stage_ingest(staging, path, options, progress)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

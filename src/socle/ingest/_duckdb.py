@@ -11,11 +11,10 @@ import duckdb
 from socle.errors import UnreadableFileError
 from socle.ingest.base import ProgressCallback
 
-MEMORY_LIMIT = "1GB"
 LINE = re.compile(r"Line: (\d+)")
 
 
-def connect(work_dir: Path, memory_limit: str = MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
+def connect(work_dir: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute("SET temp_directory = ?", [str(work_dir / ".duckdb-tmp")])

@@ -25,6 +25,8 @@ class ReadOptions:
     delimiter: str | None = None
     # For JSON: flatten nested objects into ``parent.child`` columns (default) or keep as JSON.
     flatten: bool = True
+    # DuckDB's memory limit while reading; beyond it, work spills to disk beside the output.
+    memory_limit: str = "1GB"
 
 
 @dataclass

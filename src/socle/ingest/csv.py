@@ -100,7 +100,15 @@ class CsvReader:
         names, warnings = header_names(first_line, delimiter)
         try:
             return self._convert(
-                source, dest, names, delimiter, path.name, progress, encoding, warnings
+                source,
+                dest,
+                names,
+                delimiter,
+                path.name,
+                progress,
+                encoding,
+                warnings,
+                options.memory_limit,
             )
         finally:
             if source != path:
@@ -127,11 +135,12 @@ class CsvReader:
         progress: ProgressCallback | None,
         encoding: str,
         warnings: list[str],
+        memory_limit: str,
     ) -> ReadResult:
         columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
         not_blank = " OR ".join(f"{identifier(n)} IS NOT NULL" for n in names)
         size = source.stat().st_size
-        con = connect(dest.parent)
+        con = connect(dest.parent, memory_limit)
         try:
             # DuckDB's parallel scanner refuses quoted line breaks in padded files: those
             # (multi-line comments in subsidy files, say) are read again on one thread.

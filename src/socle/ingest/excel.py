@@ -86,7 +86,7 @@ class ExcelReader:
                 "valeurs hors des colonnes nommées par l'en-tête", file=path.name, line=extra[0]
             )
         table = pa.table({name: pa.array(values, pa.string()) for name, values in columns.items()})
-        con = connect(dest.parent)
+        con = connect(dest.parent, options.memory_limit)
         try:
             con.register("sheet", table)
             inferred = infer_columns(con, "sheet", names)

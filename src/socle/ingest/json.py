@@ -77,7 +77,7 @@ def read_records_file(
     overrides: dict[str, str] | None = None,
 ) -> tuple[int, list[dict[str, str]]]:
     """Parquet from JSON records; ``overrides`` forces field types (e.g. geometry)."""
-    con = connect(dest.parent)
+    con = connect(dest.parent, options.memory_limit)
     try:
         con.execute(
             f"CREATE TEMP VIEW raw AS SELECT * FROM read_json({literal(str(source))}, "  # noqa: S608

@@ -49,7 +49,7 @@ class ParquetReader:
         with path.open("rb") as f:
             if f.read(4) != MAGIC:
                 raise UnreadableFileError("ce n'est pas un fichier Parquet", file=path.name)
-        con = connect(dest.parent)
+        con = connect(dest.parent, options.memory_limit)
         try:
             relation = f"read_parquet({literal(str(path))})"
             rows, fields = write_parquet(con, relation, dest, path.stat().st_size, progress)
