@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from socle.config import load_settings
+from socle.config import Settings, load_settings
 from socle.errors import InputError
 
 
@@ -41,3 +41,10 @@ def test_password_is_masked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     monkeypatch.setenv("SOCLE_HOME", str(tmp_path))
     monkeypatch.setenv("SOCLE_DATABASE_URL", "postgresql+psycopg://u:secret@localhost/db")
     assert "secret" not in str(load_settings().public_items())
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for name, field in Settings.model_fields.items():
+        assert field.description, name
+        assert f"`SOCLE_{name.upper()}`" in readme, f"SOCLE_{name.upper()} is not in README.md"

@@ -11,7 +11,22 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 # Elements a <p> cannot contain (the browser would close the paragraph before them).
-NOT_IN_P = {"div", "ul", "ol", "table", "form", "nav", "pre", "p", "h1", "h2", "h3", "h4", "h5", "h6"}
+NOT_IN_P = {
+    "div",
+    "ul",
+    "ol",
+    "table",
+    "form",
+    "nav",
+    "pre",
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 
 

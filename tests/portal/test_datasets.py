@@ -115,7 +115,7 @@ def test_bad_filter_is_shown_inline_with_its_position(client: TestClient) -> Non
     assert check_page(html) == []
     assert '<p class="fr-error-text">« = » inattendu dans « where », position 10</p>' in html
     assert 'aria-describedby="filtre-erreur" aria-invalid="true"' in html
-    assert "<code class=\"socle-where\">commune = <mark>=</mark> &#39;x&#39;</code>" in html
+    assert '<code class="socle-where">commune = <mark>=</mark> &#39;x&#39;</code>' in html
     assert 'value="commune = = &#39;x&#39;"' in html  # the form keeps what was typed
     assert "socle-preview" not in html
 
