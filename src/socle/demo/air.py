@@ -34,7 +34,7 @@ def generate(directory: Path, variant: int) -> Path:
         for day in days:
             if code == "FR33120" and 150 <= day < 158:
                 continue  # analyser under maintenance
-            value_pm25 = round(float(pm25[day]), 1)
+            value_pm25: float | None = round(float(pm25[day]), 1)
             if code == "FR33101" and day == 40:
                 value_pm25 = -3.2 if variant == 1 else None
             records.append(

@@ -21,7 +21,7 @@ def generate(directory: Path, variant: int) -> Path:
         commune = COMMUNES[index % len(COMMUNES)]
         kind, volume = KINDS[index % len(KINDS)]
         fill = int(random.integers(5, 100))
-        geometry = {
+        geometry: dict[str, object] | None = {
             "type": "Point",
             "coordinates": [
                 round(commune.lon + random.normal(0, 0.008), 6),

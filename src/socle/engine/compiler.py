@@ -307,7 +307,8 @@ def compile_select(text: str | None, fields: dict[str, str]) -> tuple[list[tuple
             alias = node.children[1]
             assert isinstance(alias, Tree)
             token = alias.children[0]
-            name = token[1:-1] if token.type == "BACKQUOTED" else str(token)  # type: ignore[union-attr]
+            assert isinstance(token, Token)
+            name = token.value[1:-1] if token.type == "BACKQUOTED" else token.value
         items.append((sql, name))
     names = [n for _, n in items]
     if len(set(names)) != len(names):
