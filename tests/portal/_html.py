@@ -1,9 +1,9 @@
 """A structural check of rendered pages: the RGAA basics a parser can see, and nesting.
 
 Not a full HTML validator (none runs offline without Java); it catches what templates
-usually break: unclosed or misnested tags, blocks inside paragraphs, duplicate ids, unlabelled fields, tables without
-caption or header scope, several h1, inline scripts, styles and event handlers (the CSP
-forbids them anyway).
+usually break: unclosed or misnested tags, blocks inside paragraphs, duplicate ids,
+unlabelled fields, tables without caption or header scope, several h1, inline scripts,
+styles and event handlers (the CSP forbids them anyway).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The portal in headless Chromium (Debian's package, driven by Playwright): pages load with
 their styles, the console stays clean, nothing is fetched from another host, and the preview
-can be sorted and filtered with a keyboard and a mouse."""
+can be sorted and filtered with a keyboard and a mouse, on a desktop and on a phone."""
 
 from __future__ import annotations
 
@@ -11,13 +11,16 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 import uvicorn
+from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, sync_playwright
 
 from socle.api.app import create_app
-from socle.instance import Instance
-from tests.api.conftest import populate
+from socle.config import Settings
+from socle.instance import open_instance
+from tests.portal.conftest import populate_portal
 
 pytestmark = pytest.mark.browser
 CHROMIUM_ARGS = [
@@ -28,6 +31,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+PHONE: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
 
 def chromium_path() -> str:
@@ -39,9 +44,12 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture
-def server(instance: Instance, tmp_path: Path) -> Iterator[str]:
-    populate(instance, tmp_path)
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One populated instance served by uvicorn on a free loopback port, for the module."""
+    home = tmp_path_factory.mktemp("portal-browser")
+    instance = open_instance(Settings(home=home / "home"))
+    populate_portal(instance, home)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -57,73 +65,144 @@ def server(instance: Instance, tmp_path: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(10)
+    instance.close()
 
 
-@pytest.fixture
-def page(server: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    path = chromium_path()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.problems = []  # type: ignore[attr-defined]
-        page.on(
-            "console",
-            lambda m: m.type == "error" and page.problems.append(f"console: {m.text}"),  # type: ignore[attr-defined]
-        )
-        page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))  # type: ignore[attr-defined]
-        page.on(
-            "requestfailed",
-            lambda r: page.problems.append(f"failed: {r.url}"),  # type: ignore[attr-defined]
-        )
-        page.on(
-            "request",
-            lambda r: (
-                r.url.startswith((server, "data:"))
-                or page.problems.append(f"outside request: {r.url}")
-            ),  # type: ignore[attr-defined]
-        )
-        yield page
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
         browser.close()
 
 
-def test_pages_load_clean_and_styled(page, server: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def problems() -> list[str]:
+    """Console errors, page errors, failed requests and requests to any other host."""
+    return []
+
+
+def watch(page: Page, problems: list[str]) -> Page:
+    def console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.append(f"console: {message.text}")
+
+    page.on("console", console)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+
+    def outside(url: str) -> None:
+        parsed = urlparse(url)
+        if parsed.scheme not in ("data", "blob") and parsed.hostname != "127.0.0.1":
+            problems.append(f"outside request: {url}")
+
+    page.on("request", lambda r: outside(r.url))
+    return page
+
+
+@pytest.fixture
+def page(browser: Browser, problems: list[str]) -> Iterator[Page]:
+    context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
+    yield watch(context.new_page(), problems)
+    context.close()
+
+
+@pytest.fixture
+def phone(browser: Browser, problems: list[str]) -> Iterator[Page]:
+    context = browser.new_context(viewport=PHONE, locale="fr-FR", is_mobile=True)
+    yield watch(context.new_page(), problems)
+    context.close()
+
+
+def test_pages_load_clean_and_styled(page: Page, server: str, problems: list[str]) -> None:
     for path, heading in (
         ("/", "Les données de Socle"),
         ("/jeux-de-donnees", "Jeux de données"),
         ("/jeux-de-donnees/comptages", "Comptages vélos et voitures"),
+        ("/jeux-de-donnees/arrets", "Arrêts de bus"),
+        ("/organisations", "Organisations"),
         ("/organisations/agglo", "Agglomération du Val"),
     ):
         page.goto(server + path)
         page.wait_for_load_state("networkidle")
         assert page.locator("h1").inner_text() == heading
-        # DSFR's stylesheet and its Marianne font are applied.
+        # DSFR's stylesheet, its Marianne font and its script are all there.
         assert "Marianne" in page.evaluate("getComputedStyle(document.body).fontFamily")
-    assert page.problems == []
+        assert page.evaluate("document.fonts.check('16px Marianne')")
+        assert page.evaluate("typeof window.dsfr") == "function"
+    assert problems == []
 
 
-def test_keyboard_reaches_skip_link_and_search(page, server: str) -> None:  # type: ignore[no-untyped-def]
+def test_keyboard_reaches_skip_link_and_search(
+    page: Page, server: str, problems: list[str]
+) -> None:
     page.goto(server + "/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Contenu"
-    page.fill("#recherche-accueil", "vélo")
+    for _ in range(10):
+        if page.evaluate("document.activeElement.id") == "recherche-entete":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "recherche-entete"
+    page.keyboard.type("vélo")
     page.keyboard.press("Enter")
     page.wait_for_url("**/jeux-de-donnees?q=*")
-    assert "Comptages vélos et voitures" in page.content()
-    assert page.problems == []
+    assert page.locator(".fr-card__title").all_inner_texts() == ["Comptages vélos et voitures"]
+    assert problems == []
 
 
-def test_preview_sort_and_filter(page, server: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_preview_sort_and_filter(
+    page: Page, server: str, problems: list[str], tmp_path: Path
+) -> None:
     page.goto(server + "/jeux-de-donnees/comptages")
     page.click("th >> text=date_heure")
-    page.wait_for_url("**order_by=date_heure*")
+    page.wait_for_url("**order_by=date_heure#apercu")
+    assert page.get_attribute("th:has-text('date_heure')", "aria-sort") == "ascending"
     page.click("th >> text=date_heure")
-    page.wait_for_url("**order_by=date_heure+desc*")
-    first = page.locator(".socle-preview tbody tr").first.inner_text()
-    assert "01/01/2024 09:00" in first
+    page.wait_for_url("**order_by=date_heure+desc#apercu")
+    assert page.get_attribute("th:has-text('date_heure')", "aria-sort") == "descending"
+    assert "01/01/2024 09:00" in page.locator(".socle-preview tbody tr").first.inner_text()
     page.fill("#filtre", "commune = 'Péronnas'")
     page.click("button:has-text('Filtrer')")
     page.wait_for_url("**where=*")
     assert page.locator(".socle-preview tbody tr").count() == 2
-    page.screenshot(path=os.environ.get("SOCLE_SCREENSHOT", str(tmp_path / "dataset.png")))
-    assert page.problems == []
+    assert "order_by=date_heure+desc" in page.url  # the filter keeps the sort
+    api = page.locator("pre.socle-code a").inner_text()
+    assert api.startswith(server + "/api/v1/datasets/comptages/records?where=")
+    shot = os.environ.get("SOCLE_SCREENSHOT", str(tmp_path / "dataset.png"))
+    page.screenshot(path=shot, full_page=True)
+    assert problems == []
+
+
+def test_bad_filter_is_explained_beside_the_field(
+    page: Page, server: str, problems: list[str]
+) -> None:
+    page.goto(server + "/jeux-de-donnees/comptages")
+    page.fill("#filtre", "commune = = 'x'")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**where=*")
+    assert "position 10" in page.locator("#filtre-erreur").inner_text()
+    assert page.input_value("#filtre") == "commune = = 'x'"
+    assert problems == [
+        "console: Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    ]
+
+
+def test_phone_menu_and_search_open(phone: Page, server: str, problems: list[str]) -> None:
+    phone.goto(server + "/jeux-de-donnees/arrets")
+    phone.wait_for_load_state("networkidle")
+    assert not phone.is_visible("#navigation")  # folded behind the Menu button
+    phone.click("#bouton-menu")
+    phone.wait_for_selector("#navigation", state="visible")
+    phone.click("#navigation >> text=Organisations")
+    phone.wait_for_url("**/organisations")
+    phone.click("#bouton-recherche")
+    phone.fill("#recherche-entete", "bus")
+    phone.keyboard.press("Enter")
+    phone.wait_for_url("**/jeux-de-donnees?q=bus")
+    assert phone.locator(".fr-card__title").all_inner_texts() == ["Arrêts de bus"]
+    # The page does not scroll sideways: wide tables scroll inside their own box.
+    phone.goto(server + "/jeux-de-donnees/arrets")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert problems == []

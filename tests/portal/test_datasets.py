@@ -21,7 +21,7 @@ NNBSP = "\u202f"
 
 def api_call(html: str) -> str:
     """The records API URL the page shows under its preview."""
-    match = re.search(r'<pre class="socle-code"><code><a href="([^"]+)">', html)
+    match = re.search(r'<pre class="socle-code[^"]*"><code><a href="([^"]+)">', html)
     assert match, "no API call on the page"
     return htmllib.unescape(match.group(1))
 
@@ -29,7 +29,7 @@ def api_call(html: str) -> str:
 def preview_rows(html: str) -> list[list[str]]:
     body = html.split('class="fr-table fr-table--no-caption fr-table--sm socle-preview"')[1]
     body = body.split("<tbody>")[1].split("</tbody>")[0]
-    return [re.findall(r"<td>(.*?)</td>", row) for row in body.split("</tr>") if "<td>" in row]
+    return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in body.split("</tr>") if "<td" in row]
 
 
 def test_dataset_page_shows_metadata_schema_version_and_downloads(client: TestClient) -> None:
@@ -165,3 +165,19 @@ def test_markdown_links_cannot_run_javascript(
     assert 'src="data:' not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert check_page(html) == []
+
+
+def test_columns_named_like_keywords_or_with_spaces_sort(
+    client: TestClient, instance: Instance, tmp_path: Path
+) -> None:
+    source = tmp_path / "velos.csv"
+    source.write_text("nb vélos;desc\n3;a\n10;b\n2;c\n", encoding="utf-8")
+    add_version(
+        instance, ADMIN, source, "velos", metadata=parse_metadata(title="Vélos", access="public")
+    )
+    html = client.get("/jeux-de-donnees/velos").text
+    assert 'href="?order_by=%60nb+v%C3%A9los%60#apercu">nb vélos' in html
+    html = client.get("/jeux-de-donnees/velos", params={"order_by": "`nb vélos` desc"}).text
+    assert [row[0] for row in preview_rows(html)] == ["10", "3", "2"]
+    html = client.get("/jeux-de-donnees/velos", params={"order_by": "`desc` desc"}).text
+    assert [row[1] for row in preview_rows(html)] == ["c", "b", "a"]

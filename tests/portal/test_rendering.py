@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
+from socle.api.app import create_app
+from socle.core import catalog
+from socle.instance import Instance
 from tests.portal._html import check_page
 
 
@@ -35,3 +39,19 @@ def test_pages_carry_security_headers(client: TestClient) -> None:
         assert "default-src 'self'" in headers["content-security-policy"]
         assert "script-src 'self'" in headers["content-security-policy"]
         assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_unexpected_failure_is_a_french_500_page(
+    instance: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disque plein")
+
+    monkeypatch.setattr(catalog, "search", broken)
+    app = create_app(instance.settings, instance)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/jeux-de-donnees")
+    assert response.status_code == 500
+    assert "<h1>Erreur interne</h1>" in response.text
+    assert "Une erreur inattendue est survenue" in response.text
+    assert "disque plein" not in response.text  # internal detail stays in the log

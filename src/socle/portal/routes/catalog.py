@@ -17,14 +17,6 @@ from socle.portal.routes._deps import BaseUrl, InstanceDep, PrincipalDep
 
 router = APIRouter()
 PAGE_SIZE = 10
-FACET_LABELS = {
-    "theme": "Thèmes",
-    "organization": "Organisations",
-    "keyword": "Mots-clés",
-    "format": "Formats",
-    "licence": "Licences",
-}
-SORT_LABELS = {"relevance": "pertinence", "date": "date de mise à jour", "title": "titre"}
 
 
 @router.get("/jeux-de-donnees", response_class=HTMLResponse)
@@ -62,9 +54,7 @@ def catalog_page(
         active_filters=_active_filters(filters, view["facets"]),
         params={"q": q, **filters, "sort": sort},
         result=view,
-        facet_labels=FACET_LABELS,
         sort=sort or ("relevance" if q else "date"),
-        sort_labels=SORT_LABELS,
         pagination=paginate(page, math.ceil(result.total_count / PAGE_SIZE)),
     )
 

@@ -16,19 +16,6 @@ from socle.portal.rendering import render
 from socle.portal.routes._deps import BaseUrl, InstanceDep, PrincipalDep
 
 router = APIRouter()
-TYPE_LABELS = {
-    "string": "texte",
-    "integer": "entier",
-    "number": "nombre décimal",
-    "boolean": "booléen (oui/non)",
-    "date": "date",
-    "datetime": "date et heure",
-    "time": "heure",
-    "year": "année",
-    "geojson": "géométrie (GeoJSON, WGS84)",
-    "object": "objet JSON",
-    "array": "liste JSON",
-}
 
 
 @router.get("/jeux-de-donnees/{slug}", response_class=HTMLResponse)
@@ -64,7 +51,6 @@ def dataset_page(
         order_by=order_by,
         params={"where": where, "order_by": order_by},
         export_formats=_export_formats(view["schema"]),
-        type_labels=TYPE_LABELS,
     )
 
 
