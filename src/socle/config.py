@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     ingest_memory_limit: str = Field(
         default="1GB", description="DuckDB memory limit while ingesting (spills to disk beyond)."
     )
+    assets_dir: Path | None = Field(
+        default=None,
+        description=(
+            "node_modules folder holding the portal's front-end libraries (npm ci); "
+            "default: looked for from the working directory and the installed package."
+        ),
+    )
     instance_name: str = Field(default="Socle", description="Name shown in the portal's header.")
 
     @property

@@ -28,29 +28,31 @@ def test_assets_are_served_locally(client: TestClient) -> None:
         assert client.get(path).status_code == 200, path
 
 
-def test_assets_dir_from_the_environment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_assets_dir_setting(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     (tmp_path / DSFR_DIST).mkdir(parents=True)
     (tmp_path / DSFR_DIST / "dsfr.min.css").write_text("")
-    monkeypatch.setenv("SOCLE_ASSETS_DIR", str(tmp_path))
-    assert find_node_modules() == tmp_path
-    monkeypatch.setenv("SOCLE_ASSETS_DIR", str(tmp_path / "ailleurs"))
+    assert find_node_modules(tmp_path) == tmp_path
     with caplog.at_level(logging.WARNING, logger="socle.portal"):
-        assert find_node_modules() is None
+        assert find_node_modules(tmp_path / "ailleurs") is None
     assert "npm ci --ignore-scripts" in caplog.text
 
 
 def test_pages_still_work_unstyled_without_dsfr(
     instance: Instance,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    monkeypatch.setenv("SOCLE_ASSETS_DIR", str(tmp_path / "vide"))
+    settings = instance.settings.model_copy(update={"assets_dir": tmp_path / "vide"})
     with caplog.at_level(logging.WARNING, logger="socle.portal"):
-        app = create_app(instance.settings, instance)
+        app = create_app(settings, instance)
     assert len(caplog.records) == 1
     with TestClient(app) as client:
         assert client.get("/").status_code == 200
         assert client.get("/static/dsfr/dsfr.min.css").status_code == 404
+
+
+def test_api_docs_are_served_without_a_cdn(client: TestClient) -> None:
+    html = client.get("/api/v1/docs").text
+    assert "cdn" not in html.lower() and "https://" not in html
+    assert "/static/swagger-ui/swagger-ui-bundle.js" in html
+    assert client.get("/static/swagger-ui/swagger-ui-bundle.js").status_code == 200

@@ -7,11 +7,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from socle import __version__
-from socle.api import problems
+from socle import __version__, portal
+from socle.api import docs, problems
 from socle.api.routes import datasets, organizations
 from socle.config import Settings
 from socle.instance import Instance, open_instance
+from socle.portal.assets import find_node_modules
 
 
 def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
@@ -29,7 +30,7 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
         version=__version__,
         description="API de la plateforme de données territoriales Socle.",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # FastAPI's page loads Swagger UI from a CDN: see api.docs
         redoc_url=None,
         lifespan=lifespan,
     )
@@ -38,7 +39,7 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     problems.install(app)
     app.include_router(datasets.router, prefix="/api/v1")
     app.include_router(organizations.router, prefix="/api/v1")
-    from socle.portal import mount
-
-    mount(app)
+    node_modules = find_node_modules(settings.assets_dir)
+    docs.mount(app, node_modules)
+    portal.mount(app, node_modules)
     return app

@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from socle.portal.assets import DSFR_DIST, find_node_modules
+from socle.portal.assets import DSFR_DIST
 from socle.portal.rendering import render_error
 from socle.portal.routes import router
 from socle.portal.templating import make_environment
@@ -18,11 +18,10 @@ from socle.portal.templating import make_environment
 STATIC = Path(__file__).parent / "static"
 
 
-def mount(app: FastAPI) -> None:
+def mount(app: FastAPI, node_modules: Path | None) -> None:
     """Add the portal's pages, its static files and its French error page to ``app``."""
     app.state.templates = make_environment()
     app.state.render_error = render_error
-    node_modules = find_node_modules()
     if node_modules is not None:
         app.mount("/static/dsfr", StaticFiles(directory=node_modules / DSFR_DIST), name="dsfr")
     app.mount("/static/socle", StaticFiles(directory=STATIC), name="socle-static")

@@ -1,22 +1,23 @@
 """Where the portal's front-end libraries are: npm installs them, Socle serves them itself.
 
-``SOCLE_ASSETS_DIR`` may point at a ``node_modules`` folder; otherwise the folder is looked
-for from the working directory and from this package upwards (a development checkout).
+The ``SOCLE_ASSETS_DIR`` setting may point at a ``node_modules`` folder; otherwise the folder
+is looked for from the working directory and from this package upwards (a checkout).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 log = logging.getLogger("socle.portal")
 DSFR_DIST = Path("@gouvfr") / "dsfr" / "dist"
 
 
-def find_node_modules() -> Path | None:
-    configured = os.environ.get("SOCLE_ASSETS_DIR")
-    starts = [Path(configured)] if configured else [Path.cwd(), Path(__file__).resolve()]
+SWAGGER_UI_DIST = Path("swagger-ui-dist")
+
+
+def find_node_modules(configured: Path | None) -> Path | None:
+    starts = [configured] if configured else [Path.cwd(), Path(__file__).resolve()]
     for start in starts:
         for folder in (start, *start.parents):
             candidate = folder if configured else folder / "node_modules"
