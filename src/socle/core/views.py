@@ -5,6 +5,7 @@ One function per object, so a page and its JSON twin cannot drift apart.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from socle.core.catalog import Entry, FacetValue, SearchResult
@@ -12,6 +13,12 @@ from socle.core.vocabularies import ACCESS_LABELS_FR, FREQUENCIES, LICENCES, THE
 from socle.storage.tables import Organization, Version
 
 EXPORT_FORMATS = ("csv", "json", "geojson", "parquet", "xlsx")
+
+
+def utc_iso(moment: dt.datetime) -> str:
+    """ISO 8601 with its offset: SQLite hands back naive datetimes, stored in UTC."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(dt.UTC).isoformat()
 
 
 def organization_view(org: Organization, dataset_count: int | None = None) -> dict[str, Any]:
@@ -31,7 +38,7 @@ def organization_view(org: Organization, dataset_count: int | None = None) -> di
 def version_view(version: Version) -> dict[str, Any]:
     return {
         "number": version.number,
-        "created_at": version.created_at.isoformat(),
+        "created_at": utc_iso(version.created_at),
         "created_by": version.created_by,
         "method": version.method,
         "rolled_back_from": version.rolled_back_from,
@@ -76,8 +83,8 @@ def dataset_view(entry: Entry, base_url: str, *, full: bool = True) -> dict[str,
         "frequency_label": FREQUENCIES.get(d.frequency or "", None),
         "conforms_to": d.conforms_to,
         "primary_key": d.primary_key,
-        "created": d.created_at.isoformat(),
-        "modified": d.modified_at.isoformat(),
+        "created": utc_iso(d.created_at),
+        "modified": utc_iso(d.modified_at),
         "row_count": entry.latest.row_count if entry.latest else None,
         "latest_version": entry.latest.number if entry.latest else None,
         "format": entry.latest.format if entry.latest else None,
