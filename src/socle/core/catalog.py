@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from socle.core.metadata import DatasetMetadata, check_slug
 from socle.core.vocabularies import LICENCES, THEMES
-from socle.errors import InputError, NotFoundError
+from socle.errors import ConflictError, InputError, NotFoundError
 from socle.governance.policy import Action, Principal, require, visible_clause
 from socle.instance import Instance
 from socle.storage.tables import Dataset, Organization, Version
@@ -139,7 +139,7 @@ def rename_dataset(instance: Instance, principal: Principal, slug: str, new_slug
             raise NotFoundError(f"Jeu de données « {slug} » introuvable")
         require(principal, Action.WRITE, dataset)
         if session.scalar(select(Dataset.id).where(Dataset.slug == new_slug)):
-            raise InputError(f"L'identifiant « {new_slug} » est déjà pris")
+            raise ConflictError(f"L'identifiant « {new_slug} » est déjà pris")
         dataset.slug = new_slug
         dataset.modified_at = datetime.now(UTC)
     return dataset

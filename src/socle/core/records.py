@@ -48,7 +48,9 @@ def export_records(
     **options: Any,
 ) -> tuple[Version, Export]:
     chosen, schema, query = _prepare(instance, principal, slug, query, version)
-    return chosen, export(versions.data_paths(instance, chosen), schema, query, fmt, **options)
+    memory_limit = instance.settings.query_memory_limit
+    paths = versions.data_paths(instance, chosen)
+    return chosen, export(paths, schema, query, fmt, memory_limit=memory_limit, **options)
 
 
 def _limits(instance: Instance) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from socle.engine.compiler import (
     compile_where,
 )
 from socle.errors import InputError, LimitExceededError, QuerySyntaxError
-from socle.sql import parquet_source
+from socle.sql import identifier, parquet_source
 
 MAX_WINDOW = 10_000
 DEFAULT_TIMEOUT = 10.0
@@ -68,7 +68,7 @@ def plan(paths: list[Path], schema: dict[str, Any], query: RecordQuery) -> Query
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     group_by = compile_group_by(query.group_by, fields, aliases) if query.group_by else []
     order_by = compile_order_by(query.order_by, fields, aliases) if query.order_by else []
-    projection = ", ".join(f"{sql} AS {_alias(name)}" for sql, name in select)
+    projection = ", ".join(f"{sql} AS {identifier(name)}" for sql, name in select)
     source = parquet_source(paths)
     body = f"SELECT {projection} FROM {source}{where}"  # noqa: S608 - identifiers from schema
     if group_by:
@@ -84,10 +84,6 @@ def plan(paths: list[Path], schema: dict[str, Any], query: RecordQuery) -> Query
     elif query.offset:
         rows_sql += f" OFFSET {int(query.offset)}"
     return QueryPlan(rows_sql, count_sql, params, [name for _, name in select])
-
-
-def _alias(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 @lru_cache(maxsize=4)
