@@ -150,9 +150,12 @@ def run_records(
     compiled = plan(paths, schema, query)
     with bounded_connection(timeout, memory_limit) as con:
         rows = con.execute(compiled.rows_sql, compiled.params).fetchall()
-        count_params = compiled.params if "?" in compiled.count_sql else []
-        total_row = con.execute(compiled.count_sql, count_params).fetchone()
-    total = int(total_row[0]) if total_row else 0
+        if query.offset == 0 and query.limit is not None and len(rows) < query.limit:
+            total = len(rows)  # the page holds every match: no need to count them again
+        else:
+            count_params = compiled.params if "?" in compiled.count_sql else []
+            total_row = con.execute(compiled.count_sql, count_params).fetchone()
+            total = int(total_row[0]) if total_row else 0
     return total, [
         {name: jsonable(value) for name, value in zip(compiled.columns, row, strict=True)}
         for row in rows
