@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import zipfile
 from pathlib import Path
@@ -220,3 +221,30 @@ def test_unknown_format(tmp_path: Path) -> None:
     path.write_bytes(b"\x89PNG")
     with pytest.raises(UnreadableFileError, match="format non reconnu"):
         read(path)
+
+
+def test_gzip_and_single_file_zip(tmp_path: Path) -> None:
+    content = "code;nom\n01053;Bourg-en-Bresse\n".encode("cp1252")
+    gz = tmp_path / "communes.csv.gz"
+    gz.write_bytes(gzip.compress(content))
+    result, rows, _ = read(gz)
+    assert rows == [("01053", "Bourg-en-Bresse")]
+    assert result.details["compression"] == "gzip"
+    archive = tmp_path / "communes.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("dossier/communes.csv", content)
+    assert read(archive)[1] == [("01053", "Bourg-en-Bresse")]
+    assert not any(p.name.startswith(".unpacked") for p in tmp_path.iterdir())
+
+
+def test_bad_archives_are_clear_errors(tmp_path: Path) -> None:
+    broken = tmp_path / "casse.csv.gz"
+    broken.write_bytes(b"\x1f\x8b\x08\x00pas du gzip")
+    with pytest.raises(UnreadableFileError, match="gzip"):
+        read(broken)
+    two = tmp_path / "deux.zip"
+    with zipfile.ZipFile(two, "w") as z:
+        z.writestr("a.csv", "a\n1\n")
+        z.writestr("b.csv", "b\n2\n")
+    with pytest.raises(UnreadableFileError, match="un seul fichier"):
+        read(two)

@@ -20,7 +20,10 @@ from socle.storage.tables import Version
 @fails_cleanly
 def ingest(
     path: Annotated[
-        Path, typer.Argument(help="Fichier à charger (CSV, XLSX, ODS, JSON, GeoJSON, Parquet).")
+        Path,
+        typer.Argument(
+            help="Fichier à charger (CSV, XLSX, ODS, JSON, GeoJSON, Parquet ; .gz ou .zip)."
+        ),
     ],
     dataset: Annotated[str, typer.Option("--dataset", "-d", help="Identifiant du jeu de données.")],
     title: Annotated[str | None, typer.Option(help="Titre (à la création).")] = None,

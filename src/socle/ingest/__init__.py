@@ -11,6 +11,7 @@ from pathlib import Path
 
 from socle.errors import UnreadableFileError
 from socle.ingest.base import ProgressCallback, Reader, ReadOptions, ReadResult
+from socle.ingest.compressed import is_compressed, unpacked
 
 __all__ = ["ReadOptions", "ReadResult", "Reader", "read_file", "reader_names"]
 HEAD_BYTES = 4096
@@ -33,6 +34,11 @@ def read_file(
     progress: ProgressCallback | None = None,
 ) -> ReadResult:
     """Read ``path`` with the first reader that recognises it, writing Parquet to ``dest``."""
+    if is_compressed(path):
+        with unpacked(path, dest.parent) as (inner, compression):
+            result = read_file(inner, dest, options, progress)
+        result.details["compression"] = compression
+        return result
     with path.open("rb") as f:
         head = f.read(HEAD_BYTES)
     for reader in _readers():
@@ -44,6 +50,6 @@ def read_file(
                 raise
     raise UnreadableFileError(
         "format non reconnu ; formats acceptés : CSV, TSV, TXT, XLSX, XLS, ODS, JSON, NDJSON, "
-        "GeoJSON, Parquet",
+        "GeoJSON, Parquet, éventuellement compressés (.gz, .zip d'un seul fichier)",
         file=path.name,
     )
