@@ -1,68 +1,72 @@
 """CSV, TSV and TXT files as French authorities produce them.
 
-Encoding and delimiter are sniffed (see ``encoding`` and ``dialect``), non-UTF-8 input is
-transcoded in a streaming pass, then DuckDB parses the text once for type inference and once
-to write Parquet. The file is never loaded whole into memory. Rows that are entirely empty
-(``;;;;`` at the end of exports) are dropped; short rows are padded with missing values; a
-row with more values than the header is an error naming its line.
+Encoding and delimiter are sniffed (see ``encoding`` and ``dialect``); non-UTF-8 input is
+transcoded to a temporary UTF-8 file beside the output in a streaming pass. DuckDB then
+parses the text with the header names Python read, every value as text; types are guessed
+on a sample and the Parquet file is written in one pass whose conversions fail loudly if a
+later value contradicts the guess (then the columns are verified on every value and the
+file is written again). The file is never loaded whole into memory.
+
+Rows: blank rows (``;;;;`` at the end of exports) are dropped; a row with fewer
+values than the header is padded with missing values and counted in a warning; a row with
+more values is an error naming its line. Files mixing CRLF and LF between records are
+rewritten with LF before parsing, since DuckDB's strict parser refuses them.
 """
 
 from __future__ import annotations
 
-import codecs
 from pathlib import Path
 from typing import ClassVar
 
 import duckdb
+import pyarrow.parquet as pq
 
 from socle.errors import UnreadableFileError
-from socle.ingest._duckdb import connect, reading_error, run_with_progress
+from socle.ingest._duckdb import (
+    MIXED_NEWLINES,
+    one_row,
+    reading_error,
+    run_with_progress,
+    session,
+)
 from socle.ingest.base import ProgressCallback, ReadOptions, ReadResult
-from socle.ingest.dialect import detect_delimiter, header_names
+from socle.ingest.dialect import (
+    check_delimiter,
+    detect_delimiter,
+    header_names,
+    record_start_line,
+)
 from socle.ingest.encoding import (
-    BOM,
     SAMPLE_BYTES,
+    UTF8,
+    UTF16_BOMS,
+    WIDE,
+    check_encoding,
     detect_encoding,
     looks_binary,
     read_head,
-    transcode_to_utf8,
+    rewrite_utf8,
+    without_bom,
 )
 from socle.ingest.infer import (
+    BLANKS,
     SPECULATION_FAILED,
     InferredColumn,
     infer_columns,
     select_list,
+    source_formats,
     speculative_columns,
 )
 from socle.sql import identifier, literal
 
 EXTENSIONS = (".csv", ".tsv", ".txt", ".tab")
 MAX_LINE_BYTES = 8 << 20
+# Empty cells must read as '' so that a padded (missing) cell, NULL, can be told apart.
+NULL_SENTINEL = "\x1fsocle:null\x1f"
 
 
-def _copy(columns: list[InferredColumn], dest: Path) -> str:
-    return (
-        f"COPY (SELECT {select_list(columns)} FROM src) TO {literal(str(dest))} "  # noqa: S608
-        "(FORMAT parquet, COMPRESSION zstd)"
-    )
-
-
-def _write(
-    con: duckdb.DuckDBPyConnection,
-    names: list[str],
-    dest: Path,
-    size: int,
-    progress: ProgressCallback | None,
-) -> tuple[list[InferredColumn], int]:
-    """Write ``src`` typed as the sample suggests; verify every value if the guess fails."""
-    inferred = speculative_columns(con, "src", names)
-    try:
-        return inferred, run_with_progress(con, _copy(inferred, dest), size, progress)
-    except duckdb.Error as exc:
-        if SPECULATION_FAILED not in str(exc):
-            raise
-    inferred = infer_columns(con, "src", names)
-    return inferred, run_with_progress(con, _copy(inferred, dest), size, progress)
+class _MixedNewlines(Exception):
+    """DuckDB refused line endings that change between records."""
 
 
 class CsvReader:
@@ -71,7 +75,9 @@ class CsvReader:
     name: ClassVar[str] = "csv"
 
     def sniff(self, path: Path, head: bytes) -> bool:
-        return path.suffix.lower() in EXTENSIONS
+        """By extension; a file without extension is read as CSV if it is text."""
+        suffix = path.suffix.lower()
+        return suffix in EXTENSIONS or (suffix == "" and bool(head) and not looks_binary(head))
 
     def read(
         self,
@@ -81,94 +87,150 @@ class CsvReader:
         progress: ProgressCallback | None = None,
     ) -> ReadResult:
         head = read_head(path)
-        if not head.strip():
+        complete = len(head) < SAMPLE_BYTES
+        if options.encoding:
+            encoding = check_encoding(options.encoding, path.name)
+        else:
+            if looks_binary(head) and not head.startswith(UTF16_BOMS):
+                raise UnreadableFileError(
+                    "fichier binaire : ce n'est pas un fichier texte CSV", file=path.name
+                )
+            encoding = detect_encoding(head, complete, path.name)
+        sample = _decoded(head, encoding)
+        if not sample.strip():
             raise UnreadableFileError("fichier vide", file=path.name)
-        if looks_binary(head):
-            raise UnreadableFileError(
-                "fichier binaire : ce n'est pas un fichier texte CSV", file=path.name
-            )
-        encoding = self._encoding(options, head, path)
+        if options.delimiter:
+            delimiter = check_delimiter(options.delimiter, path.name)
+        else:
+            delimiter = detect_delimiter(sample)
+        names, warnings, skip = header_names(sample, delimiter, complete, path.name)
+        plan = _Plan(path, dest, names, delimiter, skip, options.memory_limit, progress)
         source = path
-        work = dest.parent
-        if encoding not in ("utf-8", "utf-8-sig"):
-            source = work / f".{dest.stem}.utf8.csv"
-            transcode_to_utf8(path, source, encoding, progress)
-        body = head[len(BOM) :] if head.startswith(BOM) else head
-        sample = body.decode(encoding, errors="replace").lstrip("\ufeff")
-        delimiter = options.delimiter or detect_delimiter(sample)
-        first_line = sample.splitlines()[0] if sample else ""
-        names, warnings = header_names(first_line, delimiter)
         try:
-            return self._convert(
-                source,
-                dest,
-                names,
-                delimiter,
-                path.name,
-                progress,
-                encoding,
-                warnings,
-                options.memory_limit,
-            )
+            # DuckDB skips leading lines by its own count of line endings, which goes wrong
+            # (silently) when they are mixed: such files are rewritten with LF only.
+            if encoding not in UTF8 or skip:
+                source = _work_file(dest)
+                rewrite_utf8(path, source, encoding, newlines=bool(skip), progress=progress)
+            try:
+                columns, rows, short = plan.convert(source)
+            except _MixedNewlines:
+                source = _work_file(dest)
+                rewrite_utf8(path, source, encoding, newlines=True, progress=progress)
+                columns, rows, short = plan.convert(source)
         finally:
             if source != path:
                 source.unlink(missing_ok=True)
-
-    @staticmethod
-    def _encoding(options: ReadOptions, head: bytes, path: Path) -> str:
-        if options.encoding:
-            try:
-                return codecs.lookup(options.encoding).name
-            except LookupError as exc:
-                raise UnreadableFileError(
-                    f"encodage inconnu « {options.encoding} »", file=path.name
-                ) from exc
-        return detect_encoding(head, complete=len(head) < SAMPLE_BYTES)
-
-    @staticmethod
-    def _convert(
-        source: Path,
-        dest: Path,
-        names: list[str],
-        delimiter: str,
-        file_name: str,
-        progress: ProgressCallback | None,
-        encoding: str,
-        warnings: list[str],
-        memory_limit: str,
-    ) -> ReadResult:
-        columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
-        not_blank = " OR ".join(f"{identifier(n)} IS NOT NULL" for n in names)
-        size = source.stat().st_size
-        con = connect(dest.parent, memory_limit)
-        try:
-            # DuckDB's parallel scanner refuses quoted line breaks in padded files: those
-            # (multi-line comments in subsidy files, say) are read again on one thread.
-            for parallel in ("true", "false"):
-                relation = (
-                    f"read_csv({literal(str(source))}, delim={literal(delimiter)}, quote='\"', "
-                    f"escape='\"', header=true, auto_detect=false, columns={columns}, "
-                    f"null_padding=true, max_line_size={MAX_LINE_BYTES}, parallel={parallel})"
-                )
-                con.execute(
-                    f"CREATE OR REPLACE TEMP VIEW src AS SELECT * FROM {relation} "  # noqa: S608
-                    f"WHERE {not_blank}"
-                )
-                try:
-                    inferred, rows = _write(con, names, dest, size, progress)
-                    break
-                except duckdb.Error as exc:
-                    if parallel == "false" or "parallel=false" not in str(exc):
-                        raise
-        except duckdb.Error as exc:
-            dest.unlink(missing_ok=True)
-            raise reading_error(exc, file_name) from exc
-        finally:
-            con.close()
+        if short:
+            warnings.append(
+                f"{short} ligne(s) avec moins de valeurs que de colonnes : "
+                "complétée(s) par des valeurs manquantes"
+            )
         return ReadResult(
-            schema={"fields": [c.field() for c in inferred]},
+            schema={"fields": [c.field() for c in columns]},
             row_count=rows,
             format="csv",
             warnings=warnings,
-            details={"encoding": encoding, "delimiter": delimiter},
+            details={
+                "encoding": encoding,
+                "delimiter": delimiter,
+                "formats": source_formats(columns),
+            },
         )
+
+
+def _decoded(head: bytes, encoding: str) -> str:
+    """The sample as text; the last character may be cut, hence ``replace``."""
+    body = head if encoding.startswith(WIDE) else without_bom(head)
+    return body.decode(encoding, errors="replace").lstrip("\ufeff")
+
+
+def _work_file(dest: Path) -> Path:
+    return dest.parent / f".{dest.stem}.utf8.csv"
+
+
+class _Plan:
+    """Everything needed to turn a UTF-8 CSV into the typed Parquet file."""
+
+    def __init__(
+        self,
+        path: Path,
+        dest: Path,
+        names: list[str],
+        delimiter: str,
+        skip: int,
+        memory_limit: str,
+        progress: ProgressCallback | None,
+    ) -> None:
+        self.path, self.dest, self.names, self.delimiter = path, dest, names, delimiter
+        self.skip, self.memory_limit, self.progress = skip, memory_limit, progress
+
+    def relation(self, source: Path, parallel: bool) -> str:
+        columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in self.names) + "}"
+        return (
+            f"read_csv({literal(str(source))}, delim={literal(self.delimiter)}, quote='\"', "
+            f"escape='\"', header=true, skip={self.skip}, auto_detect=false, columns={columns}, "
+            f"null_padding=true, nullstr={literal(NULL_SENTINEL)}, strict_mode=true, "
+            f"max_line_size={MAX_LINE_BYTES}, parallel={str(parallel).lower()})"
+        )
+
+    def convert(self, source: Path) -> tuple[list[InferredColumn], int, int]:
+        """Write the Parquet file; return its columns, row count and short-row count."""
+        filled = " OR ".join(
+            f"{identifier(n)} >= '!' OR trim(coalesce({identifier(n)}, ''), '{BLANKS}') <> ''"
+            for n in self.names
+        )
+        with session(self.dest.parent, self.memory_limit) as con:
+            try:
+                # DuckDB's parallel scanner refuses quoted line breaks in padded files: those
+                # (multi-line comments in subsidy files, say) are read again on one thread.
+                for parallel in (True, False):
+                    con.execute(
+                        "CREATE OR REPLACE TEMP VIEW src AS SELECT * FROM "  # noqa: S608
+                        f"{self.relation(source, parallel)} WHERE {filled}"
+                    )
+                    try:
+                        columns, rows = self._write(con, source.stat().st_size)
+                        break
+                    except duckdb.Error as exc:
+                        if not parallel or "parallel=false" not in str(exc):
+                            raise
+                return columns, rows, self._short_rows(con)
+            except duckdb.Error as exc:
+                self.dest.unlink(missing_ok=True)
+                if MIXED_NEWLINES in str(exc):
+                    raise _MixedNewlines from exc
+                raise reading_error(
+                    exc, self.path.name, lambda n: record_start_line(source, self.delimiter, n)
+                ) from exc
+
+    def _write(self, con: duckdb.DuckDBPyConnection, size: int) -> tuple[list[InferredColumn], int]:
+        """Write ``src`` typed as the sample suggests; verify every value if the guess fails."""
+        columns = speculative_columns(con, "src", self.names)
+        try:
+            return columns, run_with_progress(con, self._copy(columns), size, self.progress)
+        except duckdb.Error as exc:
+            if SPECULATION_FAILED not in str(exc):
+                raise
+        columns = infer_columns(con, "src", self.names)
+        return columns, run_with_progress(con, self._copy(columns), size, self.progress)
+
+    def _copy(self, columns: list[InferredColumn]) -> str:
+        return (
+            f"COPY (SELECT {select_list(columns)} FROM src) TO {literal(str(self.dest))} "  # noqa: S608
+            "(FORMAT parquet, COMPRESSION zstd)"
+        )
+
+    def _short_rows(self, con: duckdb.DuckDBPyConnection) -> int:
+        """Rows padded with missing values: only counted when the last column has gaps."""
+        metadata = pq.read_metadata(self.dest)
+        last = metadata.num_columns - 1
+        gaps = sum(
+            (metadata.row_group(g).column(last).statistics.null_count or 0)
+            for g in range(metadata.num_row_groups)
+            if metadata.row_group(g).column(last).statistics is not None
+        )
+        if not gaps:
+            return 0
+        last = identifier(self.names[-1])
+        return int(one_row(con, f"SELECT count(*) FROM src WHERE {last} IS NULL")[0])  # noqa: S608
