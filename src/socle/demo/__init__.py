@@ -1,6 +1,8 @@
-"""The demo territory: a fictional agglomeration of real communes and its datasets."""
+"""The demo territory: a fictional agglomeration of real communes of the Ain, the files its
+services deliver (in the formats they really arrive in, flaws included) and their catalog
+metadata."""
 
-from socle.demo.catalog import DemoDataset, demo_datasets, write_demo_files
+from socle.demo.manifest import DemoDataset, demo_datasets, write_demo_files
 from socle.demo.territory import DemoOrganization, demo_organization
 
 __all__ = [

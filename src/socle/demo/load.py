@@ -80,5 +80,6 @@ def _ingest(
         temporal_end=dataset.temporal_end,
         contact_name=dataset.contact_name,
         contact_email=dataset.contact_email,
+        conforms_to=dataset.conforms_to,
     )
     add_version(instance, ADMIN, path, dataset.slug, organization=org_slug, metadata=metadata)
