@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 [ -x .venv-peers/bin/python ] || python3 -m venv .venv-peers
-.venv-peers/bin/python -m pip install -q --disable-pip-version-check "datasette>=0.64" "sqlite-utils>=3.36"
+.venv-peers/bin/python -m pip install -q --disable-pip-version-check "datasette>=0.64" "sqlite-utils>=3.36" "frictionless>=5.18"

@@ -13,7 +13,8 @@ Tree::
     SocleError (500, internal-error)
     ├── InputError (400, invalid-input)          bad file or bad argument: never retried
     │   ├── UnreadableFileError (422, unreadable-file)   a file that cannot be ingested
-    │   └── QuerySyntaxError (400, query-syntax)         a query parameter that does not parse
+    │   ├── QuerySyntaxError (400, query-syntax)         a query parameter that does not parse
+    │   └── InvalidSchemaError (422, invalid-schema)     a Table Schema Socle cannot apply
     ├── NotFoundError (404, not-found)            also answered for what the policy hides
     ├── ConflictError (409, conflict)
     ├── LimitExceededError (413, limit-exceeded)  query time, memory or size bounds
@@ -102,6 +103,18 @@ class QuerySyntaxError(InputError):
         super().__init__(message, detail=detail, parameter=parameter, position=position)
         self.parameter = parameter
         self.position = position
+
+
+class InvalidSchemaError(InputError):
+    """A Table Schema that cannot be applied: bad JSON, unknown type, bad regex..."""
+
+    status = 422
+    type_slug = "invalid-schema"
+    title = "Schéma invalide"
+
+    def __init__(self, message: str, *, source: str | None = None, detail: str | None = None):
+        full = f"{source} : {message}" if source else message
+        super().__init__(full, detail=detail, source=source)
 
 
 class NotFoundError(SocleError):

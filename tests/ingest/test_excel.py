@@ -217,7 +217,7 @@ def as_datetime(value: dt.date) -> dt.datetime:
         st.tuples(
             TEXT,
             st.integers(min_value=-(2**53), max_value=2**53),
-            # openpyxl writes 16 significant digits: 15 survive; beyond 2**53 integral floats are inexact.
+            # openpyxl writes 16 significant digits: 15 survive; past 2**53 floats are inexact.
             st.floats(min_value=-1e15, max_value=1e15).map(lambda f: float(f"{f:.15g}")),
             st.datetimes(min_value=dt.datetime(1950, 1, 1), max_value=dt.datetime(2100, 1, 1)).map(
                 lambda d: d.replace(microsecond=0)

@@ -9,6 +9,7 @@ import typer
 from socle.cli import datasets, orgs
 from socle.cli._common import console, fails_cleanly, instance
 from socle.cli.ingest import ingest
+from socle.cli.quality import validate
 from socle.config import load_settings
 
 app = typer.Typer(
@@ -22,6 +23,7 @@ app.add_typer(datasets.app, name="datasets")
 app.add_typer(orgs.app, name="orgs")
 app.add_typer(config_app, name="config")
 app.command(name="ingest")(ingest)
+app.command(name="validate")(validate)
 
 
 @app.command()

@@ -15,6 +15,10 @@ rewritten with LF before parsing, since DuckDB's strict parser refuses them.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -33,8 +37,9 @@ from socle.ingest.base import ProgressCallback, ReadOptions, ReadResult
 from socle.ingest.dialect import (
     check_delimiter,
     detect_delimiter,
-    header_names,
+    header_row,
     record_start_line,
+    unique_names,
 )
 from socle.ingest.encoding import (
     SAMPLE_BYTES,
@@ -86,41 +91,16 @@ class CsvReader:
         options: ReadOptions,
         progress: ProgressCallback | None = None,
     ) -> ReadResult:
-        head = read_head(path)
-        complete = len(head) < SAMPLE_BYTES
-        if options.encoding:
-            encoding = check_encoding(options.encoding, path.name)
-        else:
-            if looks_binary(head) and not head.startswith(UTF16_BOMS):
-                raise UnreadableFileError(
-                    "fichier binaire : ce n'est pas un fichier texte CSV", file=path.name
-                )
-            encoding = detect_encoding(head, complete, path.name)
-        sample = _decoded(head, encoding)
-        if not sample.strip():
-            raise UnreadableFileError("fichier vide", file=path.name)
-        if options.delimiter:
-            delimiter = check_delimiter(options.delimiter, path.name)
-        else:
-            delimiter = detect_delimiter(sample)
-        names, warnings, skip = header_names(sample, delimiter, complete, path.name)
-        plan = _Plan(path, dest, names, delimiter, skip, options.memory_limit, progress)
-        source = path
-        try:
-            # DuckDB skips leading lines by its own count of line endings, which goes wrong
-            # (silently) when they are mixed: such files are rewritten with LF only.
-            if encoding not in UTF8 or skip:
-                source = _work_file(dest)
-                rewrite_utf8(path, source, encoding, newlines=bool(skip), progress=progress)
+        layout = sniff_layout(path, options)
+        warnings = list(layout.warnings)
+        plan = _Plan(
+            path, dest, layout.names, layout.delimiter, layout.skip, options.memory_limit, progress
+        )
+        with utf8_source(path, layout, dest.parent, progress) as (source, rewrite):
             try:
                 columns, rows, short = plan.convert(source)
             except _MixedNewlines:
-                source = _work_file(dest)
-                rewrite_utf8(path, source, encoding, newlines=True, progress=progress)
-                columns, rows, short = plan.convert(source)
-        finally:
-            if source != path:
-                source.unlink(missing_ok=True)
+                columns, rows, short = plan.convert(rewrite())
         if short:
             warnings.append(
                 f"{short} ligne(s) avec moins de valeurs que de colonnes : "
@@ -132,21 +112,80 @@ class CsvReader:
             format="csv",
             warnings=warnings,
             details={
-                "encoding": encoding,
-                "delimiter": delimiter,
+                "encoding": layout.encoding,
+                "delimiter": layout.delimiter,
                 "formats": source_formats(columns),
             },
         )
+
+
+@dataclass(frozen=True)
+class CsvLayout:
+    """How a delimited file is written: what the reader and the validator both need."""
+
+    encoding: str
+    delimiter: str
+    labels: list[str]  # header cells as written
+    names: list[str]  # the same made unique and non-empty: the column names
+    warnings: list[str]
+    skip: int  # blank lines before the header
+
+
+def sniff_layout(path: Path, options: ReadOptions) -> CsvLayout:
+    """Encoding, delimiter and header of ``path``, or the ones the user forced."""
+    head = read_head(path)
+    complete = len(head) < SAMPLE_BYTES
+    if options.encoding:
+        encoding = check_encoding(options.encoding, path.name)
+    else:
+        if looks_binary(head) and not head.startswith(UTF16_BOMS):
+            raise UnreadableFileError(
+                "fichier binaire : ce n'est pas un fichier texte CSV", file=path.name
+            )
+        encoding = detect_encoding(head, complete, path.name)
+    sample = _decoded(head, encoding)
+    if not sample.strip():
+        raise UnreadableFileError("fichier vide", file=path.name)
+    if options.delimiter:
+        delimiter = check_delimiter(options.delimiter, path.name)
+    else:
+        delimiter = detect_delimiter(sample)
+    labels, skip = header_row(sample, delimiter, complete, path.name)
+    names, warnings = unique_names(labels)
+    return CsvLayout(encoding, delimiter, labels, names, warnings, skip)
+
+
+@contextmanager
+def utf8_source(
+    path: Path, layout: CsvLayout, work_dir: Path, progress: ProgressCallback | None = None
+) -> Iterator[tuple[Path, Callable[[], Path]]]:
+    """The file as DuckDB can parse it, and a function rewriting it with LF line endings.
+
+    DuckDB skips leading lines by its own count of line endings, which goes wrong (silently)
+    when they are mixed, and its strict parser refuses them: such files, non-UTF-8 ones and
+    ones with lines before the header are rewritten as UTF-8 with LF beside the output. The
+    rewritten file is removed on exit.
+    """
+    work = work_dir / f".{path.stem}.{uuid.uuid4().hex[:8]}.utf8.csv"
+
+    def rewrite() -> Path:
+        rewrite_utf8(path, work, layout.encoding, newlines=True, progress=progress)
+        return work
+
+    try:
+        if layout.encoding not in UTF8 or layout.skip:
+            rewrite_utf8(path, work, layout.encoding, newlines=bool(layout.skip), progress=progress)
+            yield work, rewrite
+        else:
+            yield path, rewrite
+    finally:
+        work.unlink(missing_ok=True)
 
 
 def _decoded(head: bytes, encoding: str) -> str:
     """The sample as text; the last character may be cut, hence ``replace``."""
     body = head if encoding.startswith(WIDE) else without_bom(head)
     return body.decode(encoding, errors="replace").lstrip("\ufeff")
-
-
-def _work_file(dest: Path) -> Path:
-    return dest.parent / f".{dest.stem}.utf8.csv"
 
 
 class _Plan:

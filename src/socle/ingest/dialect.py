@@ -61,13 +61,10 @@ def detect_delimiter(sample: str) -> str:
     return best
 
 
-def header_names(
+def header_row(
     sample: str, delimiter: str, complete: bool, file_name: str
-) -> tuple[list[str], list[str], int]:
-    """Column names from the first non-blank record of ``sample``, made unique.
-
-    Returns the names, warnings, and the number of blank lines before the header.
-    """
+) -> tuple[list[str], int]:
+    """The first non-blank record of ``sample`` as written, and the blank lines before it."""
     if not complete and "\n" not in sample and "\r" not in sample:
         raise UnreadableFileError(
             "ligne trop longue (pas de fin de ligne dans le premier mégaoctet) : "
@@ -80,8 +77,7 @@ def header_names(
     try:
         for row in reader:
             if any(cell.strip() for cell in row):
-                names, warnings = unique_names(row)
-                return names, warnings, skipped
+                return row, skipped
             skipped = reader.line_num
     except csv.Error as exc:
         raise UnreadableFileError(f"en-tête illisible ({exc})", file=file_name, line=1) from exc

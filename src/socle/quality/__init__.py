@@ -1,0 +1,1 @@
+"""Data quality: Table Schema validation with French custom checks, reports, and schemas."""

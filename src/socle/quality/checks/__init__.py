@@ -1,0 +1,142 @@
+"""Custom checks named in a schema's ``custom_checks``, as schema.data.gouv.fr writes them.
+
+Each check is a small module of this package defining ``CHECK``: an object with a ``name``
+(Validata's kebab-case name) and ``selects(params, columns)`` returning the SQL SELECTs of its
+findings over the ``checked`` table (see ``validate``). Adding a check is adding a module.
+A name the registry does not know, or parameters naming absent columns, give a warning, not
+a failure: the vocabulary is open (new schemas bring new checks).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+if TYPE_CHECKING:
+    from socle.quality.validate import Column
+
+
+class CheckParameterError(Exception):
+    """The check's parameters are missing, malformed or name a column the file lacks."""
+
+
+class CustomCheck(Protocol):
+    name: ClassVar[str]
+
+    def selects(self, params: Mapping[str, Any], columns: Mapping[str, Column]) -> list[str]: ...
+
+
+@cache
+def registry() -> dict[str, CustomCheck]:
+    found: dict[str, CustomCheck] = {}
+    for module in pkgutil.iter_modules(__path__):
+        check = getattr(importlib.import_module(f"{__name__}.{module.name}"), "CHECK", None)
+        if check is not None:
+            found[check.name] = check
+    return found
+
+
+def selects(
+    declared: tuple[dict[str, Any], ...], columns: Mapping[str, Column]
+) -> tuple[list[str], list[str]]:
+    """The SELECTs of every declared check, and warnings for those that cannot run."""
+    out: list[str] = []
+    warnings: list[str] = []
+    for entry in declared:
+        name = str(entry.get("name"))
+        check = registry().get(name.replace("_", "-"))
+        if check is None:
+            warnings.append(f"Contrôle personnalisé « {name} » inconnu : il n'est pas appliqué.")
+            continue
+        params = entry.get("params") or {}
+        try:
+            if not isinstance(params, Mapping):
+                raise CheckParameterError("« params » doit être un objet")
+            out.extend(check.selects(params, columns))
+        except CheckParameterError as exc:
+            warnings.append(f"Contrôle personnalisé « {name} » non appliqué : {exc}.")
+    return out, warnings
+
+
+def column(params: Mapping[str, Any], key: str, columns: Mapping[str, Column]) -> Column:
+    """The file's column named by parameter ``key``."""
+    name = params.get(key)
+    if not isinstance(name, str):
+        raise CheckParameterError(f"paramètre « {key} » manquant")
+    found = columns.get(name)
+    if found is None:
+        raise CheckParameterError(f"colonne « {name} » absente du fichier")
+    return found
+
+
+def column_list(params: Mapping[str, Any], key: str, columns: Mapping[str, Column]) -> list[Column]:
+    names = params.get(key)
+    if not isinstance(names, list) or not names:
+        raise CheckParameterError(f"paramètre « {key} » : liste de colonnes attendue")
+    return [column({key: n}, key, columns) for n in names]
+
+
+def invalid_values(
+    check: str, col: Column, invalid: str, message: str, note: str | None = None
+) -> str:
+    """Findings for the filled cells of ``col`` where the SQL ``invalid`` holds.
+
+    ``message`` is SQL (may use the cell); ``note`` defaults to the check's name.
+    """
+    from socle.quality.validate import finding_select
+    from socle.sql import literal
+
+    return finding_select(
+        check,
+        f"NOT blank AND NOT {col.missing} AND ({invalid})",
+        column=col,
+        cell=col.cell,
+        note=literal(note or check),
+        message=message,
+    )
+
+
+@dataclass(frozen=True)
+class ValueCheck:
+    """A check of each filled cell of one column (parameter ``column``) on its own.
+
+    ``invalid(cell, params)`` is SQL true for a bad cell; ``message(cell)`` is SQL French text.
+    """
+
+    name: str
+    invalid: Callable[[str, Mapping[str, Any]], str]
+    message: Callable[[str], str]
+
+    def selects(self, params: Mapping[str, Any], columns: Mapping[str, Column]) -> list[str]:
+        col = column(params, "column", columns)
+        return [
+            invalid_values(self.name, col, self.invalid(col.cell, params), self.message(col.cell))
+        ]
+
+
+def digits_only(cell: str, removed: str = " .") -> str:
+    """The cell without the separators people type inside numbers."""
+    from socle.sql import literal
+
+    return f"regexp_replace({cell}, {literal('[' + removed + ']')}, '', 'g')"
+
+
+def luhn_valid(text: str, length: int) -> str:
+    """SQL: ``text`` (exactly ``length`` digits) passes the Luhn key, unrolled (no lambdas)."""
+    terms = []
+    for position in range(1, length + 1):
+        digit = f"CAST(substr({text}, {position}, 1) AS INTEGER)"
+        if (length - position) % 2 == 1:
+            terms.append(f"(2 * {digit} - CASE WHEN {digit} >= 5 THEN 9 ELSE 0 END)")
+        else:
+            terms.append(digit)
+    pattern = "'^[0-9]{" + str(length) + "}$'"
+    return (
+        f"(regexp_full_match({text}, {pattern}) AND "
+        f"CASE WHEN regexp_full_match({text}, {pattern}) THEN ({' + '.join(terms)}) % 10 = 0 "
+        "ELSE FALSE END)"
+    )

@@ -1,0 +1,204 @@
+"""A file as the validator sees it: every cell as the text written, numbered as frictionless does.
+
+Validation is about what was written ("1,5", "2024-13-01", "01004"), not about the types the
+ingest inferred, so CSV files are parsed again with every value as text. Other formats
+(spreadsheets, JSON, Parquet) hold typed values already: their cells are the values' text.
+
+Row numbers follow frictionless: the header is row 1, each record counts one (a quoted value
+spanning lines included), and empty lines count as blank rows. DuckDB skips empty lines, so
+when a file has some, their positions are found with Python's csv module (only then).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from socle.errors import UnreadableFileError
+from socle.ingest import read_file
+from socle.ingest._duckdb import COLUMNS, MIXED_NEWLINES, reading_error
+from socle.ingest.base import ReadOptions
+from socle.ingest.csv import (
+    MAX_LINE_BYTES,
+    NULL_SENTINEL,
+    CsvLayout,
+    CsvReader,
+    sniff_layout,
+    utf8_source,
+)
+from socle.sql import identifier, literal
+
+# A record with more cells than the header keeps them in extra columns, up to this many.
+MAX_EXTRA_CELLS = 64
+EMPTY_LINE = re.compile(rb"\n\r?\n")
+CHUNK = 1 << 24
+
+
+@dataclass
+class TextTable:
+    """The ``cells`` table of a DuckDB connection: one VARCHAR per label, in file order.
+
+    A NULL cell is one the record did not have (a short row); an empty cell is ``''``.
+    ``row_number`` is the SQL giving each record's row number from the table's ``rowid``.
+    """
+
+    labels: list[str]  # header cells as written
+    columns: list[str]  # their column names in ``cells`` (unique)
+    extra: list[str] = field(default_factory=list)  # columns of cells beyond the header
+    rows: int = 0
+    # Row numbers of empty lines, which DuckDB does not return: each is a blank row.
+    empty_rows: list[int] = field(default_factory=list)
+    file_name: str = ""
+    # Written "a, b, c": spaces after each delimiter are layout, not data (csv's
+    # ``skipinitialspace``, which frictionless sniffs).
+    initial_space: bool = False
+    row_number: str = "rowid + 2"
+
+
+@contextmanager
+def text_table(
+    con: duckdb.DuckDBPyConnection, path: Path, work_dir: Path, options: ReadOptions
+) -> Iterator[TextTable]:
+    """Load ``path`` into the ``cells`` table of ``con``."""
+    with path.open("rb") as f:
+        head = f.read(4096)
+    if CsvReader().sniff(path, head) and not _compressed(path):
+        table = _csv_cells(con, path, work_dir, options)
+    else:
+        table = _typed_cells(con, path, work_dir, options)
+    try:
+        yield table
+    finally:
+        con.execute("DROP TABLE IF EXISTS cells")
+        con.execute("DROP TABLE IF EXISTS empty_lines")
+
+
+def parquet_cells(con: duckdb.DuckDBPyConnection, parquet: Path, file_name: str) -> TextTable:
+    """The cells of an already typed Parquet file (a version's data), as text."""
+    names = [
+        r[0]
+        for r in con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(parquet)]).fetchall()
+    ]
+    casts = ", ".join(f"CAST({identifier(n)} AS VARCHAR) AS {identifier(n)}" for n in names)
+    con.execute(
+        f"CREATE OR REPLACE TABLE cells AS SELECT {casts} "  # noqa: S608
+        f"FROM read_parquet({literal(str(parquet))})"
+    )
+    rows = int(con.execute("SELECT count(*) FROM cells").fetchone()[0])  # type: ignore[index]
+    return TextTable(labels=names, columns=names, rows=rows, file_name=file_name)
+
+
+def _compressed(path: Path) -> bool:
+    return path.suffix.lower() in {".gz", ".zip"}
+
+
+def _typed_cells(
+    con: duckdb.DuckDBPyConnection, path: Path, work_dir: Path, options: ReadOptions
+) -> TextTable:
+    parquet = work_dir / f".{path.name}.cells.parquet"
+    try:
+        read_file(path, parquet, options)
+        return parquet_cells(con, parquet, path.name)
+    finally:
+        parquet.unlink(missing_ok=True)
+
+
+def _csv_cells(
+    con: duckdb.DuckDBPyConnection, path: Path, work_dir: Path, options: ReadOptions
+) -> TextTable:
+    layout = sniff_layout(path, options)
+    with utf8_source(path, layout, work_dir) as (source, rewrite):
+        try:
+            extra = _load_csv(con, source, layout, path.name)
+        except _MixedNewlines:
+            source = rewrite()
+            extra = _load_csv(con, source, layout, path.name)
+        empty = _empty_records(source, layout.delimiter) if _has_empty_lines(source) else []
+    # Data record i (rowid i - 1) is row i + 1 after the header, plus the empty lines before it.
+    row_number = f"rowid + {layout.skip + 2}"
+    if empty:
+        con.execute("CREATE OR REPLACE TEMP TABLE empty_lines (after BIGINT)")
+        con.executemany("INSERT INTO empty_lines VALUES (?)", [[after] for after, _ in empty])
+        row_number += " + (SELECT count(*) FROM empty_lines WHERE after <= cells.rowid)"
+    rows = int(con.execute("SELECT count(*) FROM cells").fetchone()[0])  # type: ignore[index]
+    labels = [label.lstrip("\ufeff") for label in layout.labels]
+    initial_space = len(labels) > 1 and all(label.startswith(" ") for label in labels[1:])
+    return TextTable(
+        labels=[label.lstrip(" ") for label in labels] if initial_space else labels,
+        initial_space=initial_space,
+        row_number=row_number,
+        columns=layout.names,
+        extra=extra,
+        rows=rows + len(empty),
+        empty_rows=[row for _, row in empty],
+        file_name=path.name,
+    )
+
+
+class _MixedNewlines(Exception):
+    pass
+
+
+def _load_csv(
+    con: duckdb.DuckDBPyConnection, source: Path, layout: CsvLayout, file_name: str
+) -> list[str]:
+    """Create ``cells``; return the extra columns needed for records longer than the header."""
+    extra: list[str] = []
+    while True:
+        names = [*layout.names, *extra]
+        columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
+        relation = (
+            f"read_csv({literal(str(source))}, delim={literal(layout.delimiter)}, quote='\"', "
+            f"escape='\"', header=true, skip={layout.skip}, auto_detect=false, "
+            f"columns={columns}, null_padding=true, nullstr={literal(NULL_SENTINEL)}, "
+            f"strict_mode=true, max_line_size={MAX_LINE_BYTES}, parallel=false)"
+        )
+        try:
+            con.execute(f"CREATE OR REPLACE TABLE cells AS SELECT * FROM {relation}")  # noqa: S608
+            return extra
+        except duckdb.Error as exc:
+            text = str(exc)
+            found = COLUMNS.search(text)
+            if found and len(extra) < MAX_EXTRA_CELLS:
+                width = max(int(found.group(2)), len(names) + 1)
+                extra = [f"_extra_{i}" for i in range(1, width - len(layout.names) + 1)]
+                continue
+            if MIXED_NEWLINES in text:
+                raise _MixedNewlines from exc
+            raise reading_error(exc, file_name) from exc
+
+
+def _has_empty_lines(path: Path) -> bool:
+    """Whether an empty line appears anywhere (maybe inside a quoted value: then harmless)."""
+    with path.open("rb") as f:
+        tail = b""
+        while chunk := f.read(CHUNK):
+            if EMPTY_LINE.search(tail + chunk):
+                return True
+            tail = chunk[-2:]
+    return False
+
+
+def _empty_records(path: Path, delimiter: str) -> list[tuple[int, int]]:
+    """(data records before it, row number) of each empty record after the header."""
+    found: list[tuple[int, int]] = []
+    with path.open(encoding="utf-8", errors="replace", newline="") as f:
+        reader = csv.reader(f, delimiter=delimiter)
+        header_seen, data = False, 0
+        try:
+            for number, record in enumerate(reader, start=1):
+                if not header_seen:
+                    header_seen = bool(record)
+                elif record:
+                    data += 1
+                else:
+                    found.append((data, number))
+        except csv.Error as exc:
+            raise UnreadableFileError(f"CSV illisible ({exc})", file=path.name) from exc
+    return found
