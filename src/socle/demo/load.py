@@ -13,7 +13,6 @@ from rich.console import Console
 from rich.progress import Progress
 from sqlalchemy import func, select
 
-from socle.core.metadata import parse_metadata
 from socle.core.organizations import create_organization
 from socle.core.versions import add_version
 from socle.demo import DemoDataset, demo_datasets, demo_organization
@@ -67,19 +66,6 @@ def _ingest(
 ) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     path = dataset.generate(folder, variant)
-    metadata = parse_metadata(
-        title=dataset.title,
-        description=dataset.description,
-        themes=dataset.themes,
-        keywords=dataset.keywords,
-        licence=dataset.licence,
-        access=dataset.access,
-        frequency=dataset.frequency,
-        spatial=dataset.spatial,
-        temporal_start=dataset.temporal_start,
-        temporal_end=dataset.temporal_end,
-        contact_name=dataset.contact_name,
-        contact_email=dataset.contact_email,
-        conforms_to=dataset.conforms_to,
+    add_version(
+        instance, ADMIN, path, dataset.slug, organization=org_slug, metadata=dataset.metadata()
     )
-    add_version(instance, ADMIN, path, dataset.slug, organization=org_slug, metadata=metadata)

@@ -4,11 +4,12 @@ codes of :mod:`socle.core.vocabularies`) beside the generator of its file.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
+from socle.core.metadata import DatasetMetadata, parse_metadata
 from socle.demo import (
     air,
     communes,
@@ -22,6 +23,14 @@ from socle.demo import (
 )
 from socle.demo._files import second_delivery
 from socle.demo.territory import INSEE_CODES
+
+
+class DemoFile(Protocol):
+    """A generator module of this package: its file name and how it writes the file."""
+
+    FILENAME: str
+
+    def generate(self, directory: Path, variant: int) -> Path: ...
 
 
 @dataclass(frozen=True)
@@ -39,10 +48,35 @@ class DemoDataset:
     temporal_end: date | None
     contact_name: str
     contact_email: str
-    filename: str
-    generate: Callable[[Path, int], Path]  # (directory, variant 1 | 2) -> written file
+    source: DemoFile  # the module writing the file
     known_issues: list[str]  # the deliberate quality problems, French
     conforms_to: str | None = None  # URL of the national schema the file follows
+
+    @property
+    def filename(self) -> str:
+        return self.source.FILENAME
+
+    def generate(self, directory: Path, variant: int) -> Path:
+        """Write delivery ``variant`` (1 or 2) of the file into ``directory``."""
+        return self.source.generate(directory, variant)
+
+    def metadata(self) -> DatasetMetadata:
+        """The catalog metadata, checked by the platform's own rules."""
+        return parse_metadata(
+            title=self.title,
+            description=self.description,
+            themes=self.themes,
+            keywords=self.keywords,
+            licence=self.licence,
+            access=self.access,
+            frequency=self.frequency,
+            spatial=self.spatial,
+            temporal_start=self.temporal_start,
+            temporal_end=self.temporal_end,
+            contact_name=self.contact_name,
+            contact_email=self.contact_email,
+            conforms_to=self.conforms_to,
+        )
 
 
 JANUARY_1, DECEMBER_31 = date(2024, 1, 1), date(2024, 12, 31)
@@ -70,8 +104,7 @@ DATASETS = (
         temporal_end=DECEMBER_31,
         contact_name="Direction des mobilités",
         contact_email=f"mobilites@{MAIL_DOMAIN}",
-        filename=counters.FILENAME,
-        generate=counters.generate,
+        source=counters,
         known_issues=[
             "Compteur CPT-07 hors service du 12 au 14 mars : 72 heures absentes du fichier",
             "Compteur CPT-15 bloqué à 0 du 9 au 13 juin (défaut du capteur, lignes présentes)",
@@ -101,8 +134,7 @@ DATASETS = (
         temporal_end=DECEMBER_31,
         contact_name="Service énergie et patrimoine bâti",
         contact_email=f"energie@{MAIL_DOMAIN}",
-        filename=energy.FILENAME,
-        generate=energy.generate,
+        source=energy,
         known_issues=[
             "Relevé de gaz manquant en février pour le groupe scolaire des Tilleuls (Péronnas)",
             "Relevé électrique de juillet décuplé pour l'école de Viriat (faute de saisie, "
@@ -130,8 +162,7 @@ DATASETS = (
         temporal_end=None,
         contact_name="Service prévention et gestion des déchets",
         contact_email=f"dechets@{MAIL_DOMAIN}",
-        filename=containers.FILENAME,
-        generate=containers.generate,
+        source=containers,
         known_issues=[
             "Deux conteneurs pas encore géolocalisés (géométrie nulle)",
             "Un taux de remplissage de 112 % (VE-01053-042)",
@@ -159,8 +190,7 @@ DATASETS = (
         temporal_end=None,
         contact_name="Service voirie et éclairage public",
         contact_email=f"voirie@{MAIL_DOMAIN}",
-        filename=lighting.FILENAME,
-        generate=lighting.generate,
+        source=lighting,
         known_issues=[
             "Année d'installation 1900 utilisée pour « inconnue » (environ 1 % des points)",
             "Puissance non renseignée sur quelques points",
@@ -185,8 +215,7 @@ DATASETS = (
         temporal_end=DECEMBER_31,
         contact_name="Mission transition écologique",
         contact_email=f"transition-ecologique@{MAIL_DOMAIN}",
-        filename=air.FILENAME,
-        generate=air.generate,
+        source=air,
         known_issues=[
             "Valeur négative de PM2,5 (-3,2) le 20 février à Bourg-en-Bresse Centre "
             "(invalidée dans la seconde livraison)",
@@ -212,8 +241,7 @@ DATASETS = (
         temporal_end=DECEMBER_31,
         contact_name="Direction des finances",
         contact_email=f"finances@{MAIL_DOMAIN}",
-        filename=subsidies.FILENAME,
-        generate=subsidies.generate,
+        source=subsidies,
         known_issues=[
             "Un SIRET de bénéficiaire à la clé de contrôle fausse (faute de frappe)",
             "Un bénéficiaire sans SIRET ni numéro RNA (collectif d'habitants)",
@@ -240,8 +268,7 @@ DATASETS = (
         temporal_end=None,
         contact_name="Service données et innovation",
         contact_email=f"donnees@{MAIL_DOMAIN}",
-        filename=facilities.FILENAME,
-        generate=facilities.generate,
+        source=facilities,
         known_issues=[
             "Un numéro de téléphone manquant (EQ-01072-003)",
             "Code postal de la mairie d'Attignat sans zéro initial (1340)",
@@ -267,8 +294,7 @@ DATASETS = (
         temporal_end=None,
         contact_name="Service SIG",
         contact_email=f"sig@{MAIL_DOMAIN}",
-        filename=communes.FILENAME,
-        generate=communes.generate,
+        source=communes,
         known_issues=["Contours générés, approximatifs : surfaces calculées non officielles"],
     ),
     DemoDataset(
@@ -290,8 +316,7 @@ DATASETS = (
         temporal_end=DECEMBER_31,
         contact_name="Garage communautaire",
         contact_email=f"parc-auto@{MAIL_DOMAIN}",
-        filename=fleet.FILENAME,
-        generate=fleet.generate,
+        source=fleet,
         known_issues=[
             "Kilométrage saisi « NC » sur un véhicule (complété dans la seconde livraison)",
             "Une date de mise en circulation saisie comme texte au lieu d'une date",

@@ -70,8 +70,24 @@ MAX_LINE_BYTES = 8 << 20
 NULL_SENTINEL = "\x1fsocle:null\x1f"
 
 
-class _MixedNewlines(Exception):
-    """DuckDB refused line endings that change between records."""
+class MixedNewlines(Exception):
+    """DuckDB refused line endings that change between records: rewrite the file first."""
+
+
+def text_relation(
+    source: Path, names: list[str], delimiter: str, skip: int, parallel: bool = False
+) -> str:
+    """DuckDB's read of a UTF-8 CSV, every value as text under ``names``.
+
+    An empty cell reads as ``''`` and a cell the record lacks (a short row) as NULL.
+    """
+    columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
+    return (
+        f"read_csv({literal(str(source))}, delim={literal(delimiter)}, quote='\"', "
+        f"escape='\"', header=true, skip={skip}, auto_detect=false, columns={columns}, "
+        f"null_padding=true, nullstr={literal(NULL_SENTINEL)}, strict_mode=true, "
+        f"max_line_size={MAX_LINE_BYTES}, parallel={str(parallel).lower()})"
+    )
 
 
 class CsvReader:
@@ -99,7 +115,7 @@ class CsvReader:
         with utf8_source(path, layout, dest.parent, progress) as (source, rewrite):
             try:
                 columns, rows, short = plan.convert(source)
-            except _MixedNewlines:
+            except MixedNewlines:
                 columns, rows, short = plan.convert(rewrite())
         if short:
             warnings.append(
@@ -204,15 +220,6 @@ class _Plan:
         self.path, self.dest, self.names, self.delimiter = path, dest, names, delimiter
         self.skip, self.memory_limit, self.progress = skip, memory_limit, progress
 
-    def relation(self, source: Path, parallel: bool) -> str:
-        columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in self.names) + "}"
-        return (
-            f"read_csv({literal(str(source))}, delim={literal(self.delimiter)}, quote='\"', "
-            f"escape='\"', header=true, skip={self.skip}, auto_detect=false, columns={columns}, "
-            f"null_padding=true, nullstr={literal(NULL_SENTINEL)}, strict_mode=true, "
-            f"max_line_size={MAX_LINE_BYTES}, parallel={str(parallel).lower()})"
-        )
-
     def convert(self, source: Path) -> tuple[list[InferredColumn], int, int]:
         """Write the Parquet file; return its columns, row count and short-row count."""
         filled = " OR ".join(
@@ -226,7 +233,8 @@ class _Plan:
                 for parallel in (True, False):
                     con.execute(
                         "CREATE OR REPLACE TEMP VIEW src AS SELECT * FROM "  # noqa: S608
-                        f"{self.relation(source, parallel)} WHERE {filled}"
+                        f"{text_relation(source, self.names, self.delimiter, self.skip, parallel)} "
+                        f"WHERE {filled}"
                     )
                     try:
                         columns, rows = self._write(con, source.stat().st_size)
@@ -238,7 +246,7 @@ class _Plan:
             except duckdb.Error as exc:
                 self.dest.unlink(missing_ok=True)
                 if MIXED_NEWLINES in str(exc):
-                    raise _MixedNewlines from exc
+                    raise MixedNewlines from exc
                 raise reading_error(
                     exc, self.path.name, lambda n: record_start_line(source, self.delimiter, n)
                 ) from exc

@@ -12,7 +12,7 @@ when a file has some, their positions are found with Python's csv module (only t
 from __future__ import annotations
 
 import csv
-import re
+import mmap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,19 +25,17 @@ from socle.ingest import read_file
 from socle.ingest._duckdb import COLUMNS, MIXED_NEWLINES, reading_error
 from socle.ingest.base import ReadOptions
 from socle.ingest.csv import (
-    MAX_LINE_BYTES,
-    NULL_SENTINEL,
     CsvLayout,
     CsvReader,
+    MixedNewlines,
     sniff_layout,
+    text_relation,
     utf8_source,
 )
 from socle.sql import identifier, literal
 
 # A record with more cells than the header keeps them in extra columns, up to this many.
 MAX_EXTRA_CELLS = 64
-EMPTY_LINE = re.compile(rb"\n\r?\n")
-CHUNK = 1 << 24
 
 
 @dataclass
@@ -116,7 +114,7 @@ def _csv_cells(
     with utf8_source(path, layout, work_dir) as (source, rewrite):
         try:
             extra = _load_csv(con, source, layout, path.name)
-        except _MixedNewlines:
+        except MixedNewlines:
             source = rewrite()
             extra = _load_csv(con, source, layout, path.name)
         empty = _empty_records(source, layout.delimiter) if _has_empty_lines(source) else []
@@ -141,10 +139,6 @@ def _csv_cells(
     )
 
 
-class _MixedNewlines(Exception):
-    pass
-
-
 def _load_csv(
     con: duckdb.DuckDBPyConnection, source: Path, layout: CsvLayout, file_name: str
 ) -> list[str]:
@@ -152,13 +146,7 @@ def _load_csv(
     extra: list[str] = []
     while True:
         names = [*layout.names, *extra]
-        columns = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
-        relation = (
-            f"read_csv({literal(str(source))}, delim={literal(layout.delimiter)}, quote='\"', "
-            f"escape='\"', header=true, skip={layout.skip}, auto_detect=false, "
-            f"columns={columns}, null_padding=true, nullstr={literal(NULL_SENTINEL)}, "
-            f"strict_mode=true, max_line_size={MAX_LINE_BYTES}, parallel=false)"
-        )
+        relation = text_relation(source, names, layout.delimiter, layout.skip)
         try:
             con.execute(f"CREATE OR REPLACE TABLE cells AS SELECT * FROM {relation}")  # noqa: S608
             return extra
@@ -170,19 +158,16 @@ def _load_csv(
                 extra = [f"_extra_{i}" for i in range(1, width - len(layout.names) + 1)]
                 continue
             if MIXED_NEWLINES in text:
-                raise _MixedNewlines from exc
+                raise MixedNewlines from exc
             raise reading_error(exc, file_name) from exc
 
 
 def _has_empty_lines(path: Path) -> bool:
     """Whether an empty line appears anywhere (maybe inside a quoted value: then harmless)."""
-    with path.open("rb") as f:
-        tail = b""
-        while chunk := f.read(CHUNK):
-            if EMPTY_LINE.search(tail + chunk):
-                return True
-            tail = chunk[-2:]
-    return False
+    if path.stat().st_size == 0:
+        return False
+    with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find(b"\n\n") >= 0 or data.find(b"\n\r\n") >= 0
 
 
 def _empty_records(path: Path, delimiter: str) -> list[tuple[int, int]]:

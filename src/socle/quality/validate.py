@@ -15,7 +15,7 @@ import contextlib
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import astuple
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ import duckdb
 from socle.ingest._duckdb import session
 from socle.ingest.base import ReadOptions
 from socle.quality import checks
+from socle.quality.checked import FINDING_COLUMNS, Column, finding_select
 from socle.quality.report import DEFAULT_CAP, Finding, Report, error_dict
 from socle.quality.schema import Field, ForeignKey, TableSchema
 from socle.quality.table import TextTable, text_table
@@ -32,33 +33,6 @@ from socle.sql import identifier, literal
 
 # A foreign key's ``resource`` (a dataset slug) -> SQL relation of its data, or None if unknown.
 ReferenceResolver = Callable[[str], str | None]
-FINDING_COLUMNS = "type, row, field_number, field_name, cell, note, message"
-
-
-@dataclass(frozen=True)
-class Column:
-    """A label of the file, and the schema field it matched (if any)."""
-
-    index: int  # 1-based position in the file = frictionless's fieldNumber
-    label: str
-    source: str  # column name in ``cells``
-    field: Field | None
-
-    @property
-    def cell(self) -> str:
-        return f"c{self.index}"
-
-    @property
-    def missing(self) -> str:
-        return f"m{self.index}"
-
-    @property
-    def type_error(self) -> str:
-        return f"t{self.index}"
-
-    @property
-    def value(self) -> str:
-        return f"v{self.index}"
 
 
 def validate_file(
@@ -104,14 +78,21 @@ def validate_table(
     warnings.extend(custom_warnings)
     selects.extend(custom)
     findings = [*header_findings, *(Finding("blank-row", row=r) for r in table.empty_rows)]
-    report = _collect(con, selects, findings, cap, schema)
-    report.name, report.labels, report.rows = table.file_name, table.labels, table.rows
-    report.fields = len(table.labels)
-    report.warnings = warnings
-    report.schema = schema_name
-    report.seconds = time.perf_counter() - started
+    errors, counts, by_field = _collect(con, selects, findings, cap, schema)
     con.execute("DROP TABLE IF EXISTS checked")
-    return report
+    return Report(
+        name=table.file_name,
+        labels=table.labels,
+        rows=table.rows,
+        fields=len(table.labels),
+        errors=errors,
+        warnings=warnings,
+        counts=counts,
+        counts_by_field=by_field,
+        seconds=time.perf_counter() - started,
+        cap=cap,
+        schema=schema_name,
+    )
 
 
 def match_header(
@@ -130,7 +111,7 @@ def match_header(
             findings.append(
                 Finding("duplicate-label", field_number=index, field_name=label, cell=label)
             )
-            columns.append(Column(index, label, source, None))
+            columns.append(Column(index, label, source, None, None))
             continue
         seen.add(label)
         matched = fields.get(label)
@@ -138,7 +119,9 @@ def match_header(
             warnings.append(
                 f"Colonne surnuméraire : Retirez la colonne `{label}` non définie dans le schéma."
             )
-        columns.append(Column(index, label, source, matched))
+        columns.append(
+            Column(index, label, source, matched, type_sql(matched) if matched else None)
+        )
     missing = [f for f in schema.fields if f.name not in seen]
     for offset, fld in enumerate(missing, start=1):
         if fld.required or fld.name in schema.primary_key:
@@ -177,23 +160,18 @@ def _checked_table(
         cond = f"{c.cell} IS NULL" + (f" OR {c.cell} IN ({listed})" if listed else "")
         missing.append(f"({cond}) AS {c.missing}")
     typed: list[str] = []
-    for c in columns:
-        if c.field is None:
-            continue
-        sql: TypeSQL = type_sql(c.field)
-        typed.append(
-            f"CASE WHEN {c.missing} THEN FALSE ELSE NOT coalesce({sql.parses(c.cell)}, FALSE) END "
-            f"AS {c.type_error}"
-        )
     values: list[str] = []
     for c in columns:
-        if c.field is None:
+        if c.types is None:
             values.append(f"CASE WHEN NOT {c.missing} THEN {c.cell} END AS {c.value}")
             continue
-        sql = type_sql(c.field)
+        typed.append(
+            f"CASE WHEN {c.missing} THEN FALSE "
+            f"ELSE NOT coalesce({c.types.parses(c.cell)}, FALSE) END AS {c.type_error}"
+        )
         values.append(
-            f"CASE WHEN {c.missing} OR {c.type_error} THEN NULL ELSE {sql.value(c.cell)} END "
-            f"AS {c.value}"
+            f"CASE WHEN {c.missing} OR {c.type_error} THEN NULL "
+            f"ELSE {c.types.value(c.cell)} END AS {c.value}"
         )
     blank = " AND ".join(c.missing for c in columns) or "FALSE"
     con.execute(
@@ -206,33 +184,11 @@ def _checked_table(
     )
 
 
-def finding_select(
-    kind: str,
-    where: str,
-    *,
-    column: Column | None = None,
-    cell: str = "NULL",
-    note: str = "''",
-    message: str = "''",
-    field_number: str | None = None,
-    field_name: str | None = None,
-    source: str = "checked",
-) -> str:
-    """A SELECT giving findings of one kind, in FINDING_COLUMNS order."""
-    number = field_number or (str(column.index) if column else "NULL")
-    name = field_name or (literal(column.label) if column else "''")
-    return (
-        f"SELECT {literal(kind)} AS type, _row AS row, {number} AS field_number, "  # noqa: S608
-        f"{name} AS field_name, CAST({cell} AS VARCHAR) AS cell, {note} AS note, "
-        f"{message} AS message FROM {source} WHERE {where}"
-    )
-
-
 def _cell_checks(columns: list[Column]) -> Iterable[str]:
     for c in columns:
         yield finding_select("missing-cell", f"NOT blank AND {c.cell} IS NULL", column=c, cell="''")
         fld = c.field
-        if fld is None:
+        if fld is None or c.types is None:
             continue
         yield finding_select(
             "type-error",
@@ -241,8 +197,9 @@ def _cell_checks(columns: list[Column]) -> Iterable[str]:
             cell=c.cell,
             note=literal(f'type is "{fld.type}/{fld.format}"'),
         )
-        for name, condition in _constraint_conditions(fld, c):
-            note = literal(f'constraint "{name}" is "{_python_text(fld.constraints[name])}"')
+        for name, condition in _constraint_conditions(fld, c.types, c):
+            # frictionless prints the constraint with Python's str() (True, not true).
+            note = literal(f'constraint "{name}" is "{fld.constraints[name]}"')
             yield finding_select(
                 "constraint-error",
                 f"NOT blank AND {condition}",
@@ -252,15 +209,9 @@ def _cell_checks(columns: list[Column]) -> Iterable[str]:
             )
 
 
-def _python_text(value: Any) -> str:
-    """How frictionless prints a constraint in its notes (Python's ``str``)."""
-    return str(value)
-
-
-def _constraint_conditions(fld: Field, c: Column) -> Iterable[tuple[str, str]]:
+def _constraint_conditions(fld: Field, sql: TypeSQL, c: Column) -> Iterable[tuple[str, str]]:
     """(constraint, SQL true when a row violates it)."""
     constraints = fld.constraints
-    sql = type_sql(fld)
     value = c.value
     present = f"{value} IS NOT NULL"
     if constraints.get("required"):
@@ -427,18 +378,16 @@ def _collect(
     extra: list[Finding],
     cap: int,
     schema: TableSchema,
-) -> Report:
+) -> tuple[list[dict[str, Any]], dict[str, int], dict[str, dict[str, int]]]:
+    """Run every check: the first ``cap`` errors of each type, counts by type and by field."""
     _register_python_regex(con)
-    union = (
-        " UNION ALL ".join(f"({s})" for s in selects)
-        if selects
-        else (
-            "SELECT NULL::VARCHAR AS type, NULL::BIGINT AS row, NULL::BIGINT AS field_number, "
-            "NULL::VARCHAR AS field_name, NULL::VARCHAR AS cell, NULL::VARCHAR AS note, "
-            "NULL::VARCHAR AS message WHERE FALSE"
+    union = " UNION ALL ".join(f"({s})" for s in selects)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE found AS {union}")
+    if extra:
+        con.executemany(
+            f"INSERT INTO found ({FINDING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
+            [astuple(f) for f in extra],
         )
-    )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE found AS SELECT * FROM ({union})")  # noqa: S608
     counts: dict[str, int] = {}
     by_field: dict[str, dict[str, int]] = {}
     for kind, field_name, n in con.execute(
@@ -454,30 +403,8 @@ def _collect(
         [cap],
     ).fetchall()
     con.execute("DROP TABLE found")
-    found = [Finding(*r) for r in rows]
-    for finding in extra:
-        counts[finding.type] = counts.get(finding.type, 0) + 1
-        if finding.field_name:
-            per = by_field.setdefault(finding.field_name, {})
-            per[finding.type] = per.get(finding.type, 0) + 1
-    kept: dict[str, int] = {}
-    ordered = sorted([*extra, *found], key=lambda f: (f.row or 0, f.field_number or 0))
     fields = {f.name: f for f in schema.fields}
-    errors = []
-    for finding in ordered:
-        kept[finding.type] = kept.get(finding.type, 0) + 1
-        if kept[finding.type] <= cap:
-            errors.append(error_dict(finding, fields))
-    return Report(
-        name="",
-        labels=[],
-        rows=0,
-        fields=0,
-        errors=errors,
-        counts=counts,
-        counts_by_field=by_field,
-        cap=cap,
-    )
+    return [error_dict(Finding(*r), fields) for r in rows], counts, by_field
 
 
 def _register_python_regex(con: duckdb.DuckDBPyConnection) -> None:

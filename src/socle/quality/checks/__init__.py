@@ -2,7 +2,7 @@
 
 Each check is a small module of this package defining ``CHECK``: an object with a ``name``
 (Validata's kebab-case name) and ``selects(params, columns)`` returning the SQL SELECTs of its
-findings over the ``checked`` table (see ``validate``). Adding a check is adding a module.
+findings over the ``checked`` table (see ``checked``). Adding a check is adding a module.
 A name the registry does not know, or parameters naming absent columns, give a warning, not
 a failure: the vocabulary is open (new schemas bring new checks).
 """
@@ -14,10 +14,10 @@ import pkgutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from socle.quality.validate import Column
+from socle.quality.checked import Column, finding_select
+from socle.sql import literal
 
 
 class CheckParameterError(Exception):
@@ -25,7 +25,8 @@ class CheckParameterError(Exception):
 
 
 class CustomCheck(Protocol):
-    name: ClassVar[str]
+    @property
+    def name(self) -> str: ...
 
     def selects(self, params: Mapping[str, Any], columns: Mapping[str, Column]) -> list[str]: ...
 
@@ -80,26 +81,6 @@ def column_list(params: Mapping[str, Any], key: str, columns: Mapping[str, Colum
     return [column({key: n}, key, columns) for n in names]
 
 
-def invalid_values(
-    check: str, col: Column, invalid: str, message: str, note: str | None = None
-) -> str:
-    """Findings for the filled cells of ``col`` where the SQL ``invalid`` holds.
-
-    ``message`` is SQL (may use the cell); ``note`` defaults to the check's name.
-    """
-    from socle.quality.validate import finding_select
-    from socle.sql import literal
-
-    return finding_select(
-        check,
-        f"NOT blank AND NOT {col.missing} AND ({invalid})",
-        column=col,
-        cell=col.cell,
-        note=literal(note or check),
-        message=message,
-    )
-
-
 @dataclass(frozen=True)
 class ValueCheck:
     """A check of each filled cell of one column (parameter ``column``) on its own.
@@ -114,14 +95,19 @@ class ValueCheck:
     def selects(self, params: Mapping[str, Any], columns: Mapping[str, Column]) -> list[str]:
         col = column(params, "column", columns)
         return [
-            invalid_values(self.name, col, self.invalid(col.cell, params), self.message(col.cell))
+            finding_select(
+                self.name,
+                f"NOT blank AND NOT {col.missing} AND ({self.invalid(col.cell, params)})",
+                column=col,
+                cell=col.cell,
+                note=literal(self.name),
+                message=self.message(col.cell),
+            )
         ]
 
 
 def digits_only(cell: str, removed: str = " .") -> str:
     """The cell without the separators people type inside numbers."""
-    from socle.sql import literal
-
     return f"regexp_replace({cell}, {literal('[' + removed + ']')}, '', 'g')"
 
 
@@ -136,7 +122,6 @@ def luhn_valid(text: str, length: int) -> str:
             terms.append(digit)
     pattern = "'^[0-9]{" + str(length) + "}$'"
     return (
-        f"(regexp_full_match({text}, {pattern}) AND "
         f"CASE WHEN regexp_full_match({text}, {pattern}) THEN ({' + '.join(terms)}) % 10 = 0 "
-        "ELSE FALSE END)"
+        "ELSE FALSE END"
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from socle.quality.checked import finding_select
 from socle.quality.checks import column, column_list
-from socle.quality.validate import finding_select
 from socle.sql import literal
 
 

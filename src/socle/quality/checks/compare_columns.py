@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from socle.quality.checked import finding_select
 from socle.quality.checks import CheckParameterError, column
-from socle.quality.validate import finding_select
 from socle.sql import literal
 
 OPERATORS = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "=", "=": "=", "!=": "<>"}

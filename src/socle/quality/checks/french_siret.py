@@ -12,9 +12,8 @@ from socle.quality.checks import ValueCheck, digits_only, luhn_valid
 def siret_valid(text: str) -> str:
     digit_sum = " + ".join(f"CAST(substr({text}, {i}, 1) AS INTEGER)" for i in range(1, 15))
     la_poste = (
-        f"(regexp_full_match({text}, '^356000000[0-9]{{5}}$') AND "
-        f"CASE WHEN regexp_full_match({text}, '^[0-9]{{14}}$') THEN ({digit_sum}) % 5 = 0 "
-        "ELSE FALSE END)"
+        f"CASE WHEN regexp_full_match({text}, '^356000000[0-9]{{5}}$') "
+        f"THEN ({digit_sum}) % 5 = 0 ELSE FALSE END"
     )
     return f"({la_poste} OR ({luhn_valid(text, 14)} AND {luhn_valid(f'substr({text}, 1, 9)', 9)}))"
 
