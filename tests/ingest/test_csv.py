@@ -8,11 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from socle.errors import UnreadableFileError
 from socle.ingest import read_file
+from socle.ingest.encoding import UTF8_MULTIBYTE
 from tests.ingest.conftest import Read
 
 Write = Callable[[str, bytes | str], Path]
@@ -307,7 +308,11 @@ def test_round_trip_of_a_french_csv(
         quoted = '"' + text.replace('"', '""') + '"'
         french = repr(number).replace(".", ",")
         lines.append(f"{quoted};{integer};{french};{day:%d/%m/%Y};{code};{big}")
-    got = read(write("f.csv", ("\r\n".join(lines) + "\r\n").encode(encoding)))
+    data = ("\r\n".join(lines) + "\r\n").encode(encoding)
+    # cp1252 text such as "Â\xa0" is also valid UTF-8: such a file is refused as damaged
+    # UTF-8 by design (see ingest.encoding), not read; it is not a round trip to test.
+    assume(encoding != "cp1252" or not UTF8_MULTIBYTE.search(data))
+    got = read(write("f.csv", data))
     assert got.column("texte") == [r[0] for r in rows]
     assert got.column("entier") == [r[1] for r in rows]
     assert got.column("jour") == [r[3] for r in rows]
