@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from socle.api.app import create_app
 from socle.core.metadata import parse_metadata
 from socle.core.organizations import create_organization
+from socle.core.schemas import add_schema
 from socle.core.versions import add_version
 from socle.governance.policy import ADMIN
 from socle.instance import Instance
@@ -23,10 +24,24 @@ COUNTERS = (
     "C02;Péronnas;01289;2024-01-01T09:00:00;=1+1;voiture\n"
 )
 SUBSIDIES = "beneficiaire;montant\nClub de foot;1 500,50\nÉcole de musique;3 000\n"
+COUNTERS_SCHEMA = {
+    "name": "comptages-horaires",
+    "version": "1.0.0",
+    "title": "Comptages horaires",
+    "fields": [
+        {"name": "identifiant", "type": "string", "constraints": {"required": True}},
+        {"name": "code_insee", "type": "string", "constraints": {"pattern": "[0-9]{5}"}},
+        {"name": "comptage", "type": "integer"},
+    ],
+}
+# Pinned by the internal dataset only: its schema page must not reveal it.
+AID_SCHEMA = {"name": "aides", "version": "2", "fields": [{"name": "beneficiaire"}]}
 
 
 def populate(instance: Instance, tmp_path: Path) -> None:
     create_organization(instance, "agglo", "Agglomération du Val", siren="200071751")
+    add_schema(instance, ADMIN, COUNTERS_SCHEMA, "comptages.json")
+    add_schema(instance, ADMIN, AID_SCHEMA, "aides.json")
     counters = tmp_path / "comptages.csv"
     counters.write_bytes(COUNTERS.encode("cp1252"))
     add_version(
@@ -43,6 +58,7 @@ def populate(instance: Instance, tmp_path: Path) -> None:
             keywords=["vélo", "mobilité"],
             licence="lov2",
         ),
+        schema="comptages-horaires",
     )
     subsidies = tmp_path / "subventions.csv"
     subsidies.write_text(SUBSIDIES, encoding="utf-8-sig")
@@ -53,6 +69,7 @@ def populate(instance: Instance, tmp_path: Path) -> None:
         "subventions",
         organization="agglo",
         metadata=parse_metadata(title="Subventions (brouillon)", themes=["ECON"]),
+        schema="aides",
     )
 
 

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
 # Path parameter -> value to use when calling a route anonymously.
-SAMPLE_VALUES = {"number": "1", "fmt": "csv", "path": "x"}
+SAMPLE_VALUES = {"number": "1", "fmt": "csv", "path": "x", "reference": "aides@2"}
 EXEMPT: dict[str, str] = {
     "/api/v1/openapi.json": "describes routes, holds no data",
     "/api/v1/docs": "static documentation page",

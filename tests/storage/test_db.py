@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 
 from socle.instance import Instance
+from socle.storage.tables import Base
+
+HEAD = "0002"
 
 
 def test_migrations_create_the_catalog_tables(any_instance: Instance) -> None:
     tables = set(sa.inspect(any_instance.db.engine).get_table_names())
-    assert {"organizations", "datasets", "versions", "alembic_version"} <= tables
+    assert {"organizations", "schemas", "datasets", "versions", "alembic_version"} <= tables
 
 
 def test_migrating_twice_is_harmless(any_instance: Instance) -> None:
     any_instance.db.migrate()
     with any_instance.db.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == HEAD
+
+
+def test_migrations_match_the_models(any_instance: Instance) -> None:
+    """A model changed without a migration (or the reverse) shows up here."""
+    with any_instance.db.engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert differences == []

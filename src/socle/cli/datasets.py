@@ -10,7 +10,7 @@ from rich.table import Table
 
 from socle.cli._common import console, fails_cleanly, instance, split_list
 from socle.cli.ingest import print_version_summary
-from socle.core import catalog, versions
+from socle.core import catalog, schemas, versions
 from socle.core.metadata import parse_metadata
 from socle.core.views import dataset_view
 from socle.engine.diff import diff_versions
@@ -131,6 +131,10 @@ def update(
     contact_name: Annotated[str | None, typer.Option(help="Point de contact.")] = None,
     contact_email: Annotated[str | None, typer.Option(help="Courriel du point de contact.")] = None,
     conforms_to: Annotated[str | None, typer.Option(help="URL du schéma suivi.")] = None,
+    schema: Annotated[
+        str | None,
+        typer.Option(help="Schéma du registre suivi (nom ou nom@version ; « - » pour aucun)."),
+    ] = None,
     primary_key: Annotated[str | None, typer.Option(help="Colonnes de la clé primaire.")] = None,
     rename: Annotated[
         str | None, typer.Option(help="Nouvel identifiant (l'URI stable ne change pas).")
@@ -153,6 +157,8 @@ def update(
     )
     with instance() as inst:
         catalog.update_dataset(inst, ADMIN, slug, metadata)
+        if schema:
+            schemas.pin_schema(inst, ADMIN, slug, None if schema == "-" else schema)
         if rename:
             catalog.rename_dataset(inst, ADMIN, slug, rename)
     console.print(f"« {rename or slug} » mis à jour.")

@@ -49,6 +49,10 @@ def ingest(
         str | None, typer.Option(help="Forcer l'encodage (utf-8, cp1252...).")
     ] = None,
     delimiter: Annotated[str | None, typer.Option(help="Forcer le séparateur CSV.")] = None,
+    schema: Annotated[
+        str | None,
+        typer.Option(help="Schéma du registre suivi (nom ou nom@version) ; valide la version."),
+    ] = None,
 ) -> None:
     """Charger un fichier comme nouvelle version d'un jeu de données."""
     metadata = parse_metadata(
@@ -83,6 +87,7 @@ def ingest(
             metadata=metadata,
             options=options,
             progress=lambda done: bar.update(task, completed=done),
+            schema=schema,
         )
     print_version_summary(dataset, version)
 
@@ -98,3 +103,33 @@ def print_version_summary(slug: str, version: Version) -> None:
     console.print(table)
     for warning in version.warnings:
         console.print(f"[yellow]Avertissement :[/] {warning}", highlight=False)
+    print_quality_summary(version.quality)
+
+
+def print_quality_summary(summary: dict) -> None:
+    """Score, validity against the pinned schema, or drift from the previous version."""
+    if summary.get("score"):
+        console.print(f"Score de qualité : [bold]{summary['score']['score']}/100[/]")
+    declared = summary.get("schema")
+    if declared:
+        ref = f"{declared['name']}@{declared['version']}"
+        if summary["valid"]:
+            console.print(f"[green]Conforme[/] au schéma {ref}", highlight=False)
+        else:
+            counts = ", ".join(f"{k} : {n}" for k, n in summary.get("errorCounts", {}).items())
+            console.print(
+                f"[red]Non conforme[/] au schéma {ref} : {summary['errors']} erreur(s) ({counts})",
+                highlight=False,
+            )
+    drift = summary.get("drift") or {}
+    for label, key in (("ajoutée(s)", "added"), ("supprimée(s)", "removed")):
+        if drift.get(key):
+            console.print(
+                f"[yellow]Dérive du schéma :[/] colonne(s) {label} : {', '.join(drift[key])}",
+                highlight=False,
+            )
+    for name, change in (drift.get("retyped") or {}).items():
+        console.print(
+            f"[yellow]Dérive du schéma :[/] {name} : {change['before']} → {change['after']}",
+            highlight=False,
+        )

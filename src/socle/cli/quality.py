@@ -11,11 +11,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from socle.cli._common import console, fails_cleanly
+from socle.cli._common import console, fails_cleanly, instance
+from socle.core.schemas import get_schema, table_schema
 from socle.ingest.base import ReadOptions
-from socle.ingest.remote import copy_or_download
+from socle.ingest.remote import copy_or_download, is_url
 from socle.quality.report import DEFAULT_CAP, Report
-from socle.quality.schema import read_schema_file
+from socle.quality.schema import TableSchema, read_schema_file
 from socle.quality.validate import validate_file
 
 
@@ -29,7 +30,14 @@ def validate(
     source: Annotated[
         str, typer.Argument(help="Fichier (CSV, XLSX, ODS, JSON...) ou URL à valider.")
     ],
-    schema: Annotated[str, typer.Option("--schema", "-s", help="Table Schema : fichier ou URL.")],
+    schema: Annotated[
+        str,
+        typer.Option(
+            "--schema",
+            "-s",
+            help="Table Schema : fichier, URL ou schéma du registre (nom@version).",
+        ),
+    ],
     output: Annotated[
         OutputFormat,
         typer.Option("--format", help="text (lisible) ou json (rapport frictionless)."),
@@ -41,8 +49,7 @@ def validate(
     """Valider un fichier contre un schéma : code de sortie 0 si valide, 1 sinon."""
     with tempfile.TemporaryDirectory(prefix="socle-validate-") as work:
         folder = Path(work)
-        schema_path = copy_or_download(schema, folder)
-        table_schema = read_schema_file(schema_path)
+        table_schema = _table_schema(schema, folder)
         path = copy_or_download(source, folder)
         report = validate_file(
             path,
@@ -57,6 +64,14 @@ def validate(
     else:
         print_report(report)
     raise typer.Exit(0 if report.valid else 1)
+
+
+def _table_schema(location: str, folder: Path) -> TableSchema:
+    """A file or URL first; otherwise a reference to the instance's registry."""
+    if is_url(location) or Path(location).is_file():
+        return read_schema_file(copy_or_download(location, folder))
+    with instance() as inst:
+        return table_schema(get_schema(inst, location))
 
 
 def print_report(report: Report) -> None:

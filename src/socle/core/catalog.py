@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from socle.core.metadata import DatasetMetadata, check_slug
+from socle.core.quality import current_score
 from socle.core.vocabularies import LICENCES, THEMES
 from socle.errors import ConflictError, InputError, NotFoundError
 from socle.governance.policy import Action, Principal, require, visible_clause
@@ -25,7 +26,9 @@ from socle.instance import Instance
 from socle.storage.tables import Dataset, Organization, Version
 
 SortKey = Literal["relevance", "date", "title"]
-FACETS = ("theme", "organization", "keyword", "format", "licence")
+FACETS = ("theme", "organization", "keyword", "format", "licence", "quality")
+# Quality facet: the latest version's score today, in three bands.
+QUALITY_LEVELS = {"bon": "80 et plus", "moyen": "de 50 à 79", "faible": "moins de 50"}
 MAX_PAGE_SIZE = 100
 
 
@@ -62,7 +65,9 @@ def get_entry(instance: Instance, principal: Principal, slug: str) -> Entry:
     """One dataset the caller may read, or NotFoundError."""
     with instance.db.session() as session:
         dataset = session.scalar(
-            select(Dataset).options(selectinload(Dataset.organization)).where(Dataset.slug == slug)
+            select(Dataset)
+            .options(selectinload(Dataset.organization), selectinload(Dataset.schema))
+            .where(Dataset.slug == slug)
         )
         if dataset is None:
             raise NotFoundError(f"Jeu de données « {slug} » introuvable")
@@ -161,7 +166,7 @@ def _visible_entries(instance: Instance, principal: Principal) -> list[Entry]:
     with instance.db.session() as session:
         datasets = session.scalars(
             select(Dataset)
-            .options(selectinload(Dataset.organization))
+            .options(selectinload(Dataset.organization), selectinload(Dataset.schema))
             .where(visible_clause(principal))
         ).all()
         latest = _latest_versions(session, [d.id for d in datasets])
@@ -218,7 +223,16 @@ def _facet_values(entry: Entry, facet: str) -> list[str]:
         return list(d.keywords)
     if facet == "format":
         return [entry.latest.format] if entry.latest else []
+    if facet == "quality":
+        return [level] if (level := _quality_level(entry)) else []
     return [d.licence]
+
+
+def _quality_level(entry: Entry) -> str | None:
+    current = current_score(entry.dataset, entry.latest) if entry.latest else None
+    if current is None:
+        return None
+    return "bon" if current["score"] >= 80 else "moyen" if current["score"] >= 50 else "faible"
 
 
 def _facet_label(entry: Entry, facet: str, value: str) -> str:
@@ -228,6 +242,8 @@ def _facet_label(entry: Entry, facet: str, value: str) -> str:
         return entry.organization.name
     if facet == "licence":
         return LICENCES.get(value, (value, ""))[0]
+    if facet == "quality":
+        return QUALITY_LEVELS[value]
     return value.upper() if facet == "format" else value
 
 

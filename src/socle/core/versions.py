@@ -15,18 +15,22 @@ import os
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from socle.core import quality
 from socle.core.catalog import apply_metadata
 from socle.core.metadata import DatasetMetadata, check_slug
+from socle.core.schemas import SchemaRef, find_schema, table_schema
 from socle.errors import ConflictError, InputError, NotFoundError, UnreadableFileError
 from socle.governance.policy import Action, Principal, require
 from socle.ingest import read_file
 from socle.ingest.base import ProgressCallback, ReadOptions
 from socle.instance import Instance
-from socle.storage.tables import Dataset, Organization, Version, new_id
+from socle.quality.schema import TableSchema
+from socle.storage.tables import Dataset, Organization, RegisteredSchema, Version, new_id, utcnow
 
 DATA_FILE = "data.parquet"
 SCHEMA_FILE = "schema.json"
@@ -49,6 +53,16 @@ class StagedFiles:
     schema: dict
     details: dict
     warnings: list[str]
+    quality: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Target:
+    """What the staging needs to know of the dataset a version is heading for."""
+
+    declared: tuple[RegisteredSchema, TableSchema] | None
+    previous: Version | None
+    primary_key: list[str]
 
 
 def add_version(
@@ -61,16 +75,35 @@ def add_version(
     metadata: DatasetMetadata | None = None,
     options: ReadOptions | None = None,
     progress: ProgressCallback | None = None,
+    schema: str | None = None,
 ) -> Version:
-    """Ingest ``path`` as the next version of ``slug``, creating the dataset if needed."""
+    """Ingest ``path`` as the next version of ``slug``, creating the dataset if needed.
+
+    ``schema`` (``name`` or ``name@version`` of the registry) pins the schema the dataset
+    conforms to; the version is validated against the pinned schema either way.
+    """
     check_slug(slug)
     if not path.is_file():
         raise UnreadableFileError("fichier introuvable ou illisible", file=str(path))
-    _check_writable(instance, principal, slug, organization)
+    target = _check_writable(instance, principal, slug, organization, schema)
     options = replace(options or ReadOptions(), memory_limit=instance.settings.ingest_memory_limit)
     staging = instance.lake.new_staging()
     try:
         staged = _stage_ingest(staging, path, options, progress)
+        staged = replace(
+            staged,
+            quality=quality.assess(
+                staging,
+                staging / RAW_DIR / staged.source_name,
+                staging / DATA_FILE,
+                staged.schema,
+                declared=target.declared,
+                previous=target.previous,
+                primary_key=target.primary_key,
+                options=options,
+                references=quality.resolver(instance, principal),
+            ),
+        )
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -83,6 +116,7 @@ def add_version(
         method="ingest",
         organization=organization,
         metadata=metadata,
+        pinned=target.declared[0] if target.declared else None,
     )
 
 
@@ -113,6 +147,7 @@ def rollback(instance: Instance, principal: Principal, slug: str, number: int) -
         schema=old.table_schema,
         details=old.details,
         warnings=list(old.warnings),
+        quality=old.quality,
     )
     return _commit(
         instance, principal, staging, staged, slug, method="rollback", rolled_back_from=number
@@ -170,8 +205,12 @@ def _find(session, slug: str) -> Dataset:  # type: ignore[no-untyped-def]
 
 
 def _check_writable(
-    instance: Instance, principal: Principal, slug: str, organization: str | None
-) -> None:
+    instance: Instance,
+    principal: Principal,
+    slug: str,
+    organization: str | None,
+    schema: str | None,
+) -> _Target:
     """Fail before the costly read when the caller could not commit anyway."""
     with instance.db.session() as session:
         dataset = session.scalar(select(Dataset).where(Dataset.slug == slug))
@@ -183,6 +222,24 @@ def _check_writable(
             select(Organization.id).where(Organization.slug == organization)
         ):
             raise NotFoundError(f"Organisation « {organization} » introuvable")
+        record = None
+        if schema:
+            record = find_schema(session, SchemaRef.parse(schema))
+        elif dataset is not None and dataset.schema_id:
+            record = session.get_one(RegisteredSchema, dataset.schema_id)
+        previous = None
+        if dataset is not None:
+            previous = session.scalar(
+                select(Version)
+                .where(Version.dataset_id == dataset.id)
+                .order_by(Version.number.desc())
+                .limit(1)
+            )
+        return _Target(
+            declared=(record, table_schema(record)) if record else None,
+            previous=previous,
+            primary_key=list(dataset.primary_key) if dataset else [],
+        )
 
 
 def _stage_ingest(
@@ -209,6 +266,7 @@ def _stage_ingest(
         schema=result.schema,
         details=result.details,
         warnings=list(result.warnings),
+        quality={},
     )
     return staged
 
@@ -224,10 +282,12 @@ def _commit(
     organization: str | None = None,
     metadata: DatasetMetadata | None = None,
     rolled_back_from: int | None = None,
+    pinned: RegisteredSchema | None = None,
 ) -> Version:
     """Publish the staged folder and record it in one transaction, or leave no trace."""
     version = Version(
         id=new_id(),
+        created_at=utcnow(),
         created_by=principal.name,
         method=method,
         source_name=staged.source_name,
@@ -249,6 +309,9 @@ def _commit(
             try:
                 with instance.db.session() as session:
                     dataset = _dataset_for_commit(session, principal, slug, organization, metadata)
+                    if pinned is not None:
+                        dataset.schema_id = pinned.id
+                    version.quality = quality.finish(staged.quality, dataset, version.created_at)
                     if published_key is None:
                         published_key = f"{dataset.id}/{version.id}"
                         instance.lake.publish(staging, published_key)

@@ -9,8 +9,9 @@ import datetime as dt
 from typing import Any
 
 from socle.core.catalog import Entry, FacetValue, SearchResult
+from socle.core.quality import current_score
 from socle.core.vocabularies import ACCESS_LABELS_FR, FREQUENCIES, LICENCES, THEMES
-from socle.storage.tables import Organization, Version
+from socle.storage.tables import Organization, RegisteredSchema, Version
 
 EXPORT_FORMATS = ("csv", "json", "geojson", "parquet", "xlsx")
 
@@ -51,7 +52,33 @@ def version_view(version: Version) -> dict[str, Any]:
         "schema": version.table_schema,
         "details": version.details,
         "warnings": version.warnings,
+        "quality": version.quality,
     }
+
+
+def schema_view(record: RegisteredSchema, base_url: str, *, full: bool = False) -> dict[str, Any]:
+    """A registered schema version; ``full`` adds the descriptor as imported."""
+    ref = f"{record.name}@{record.version}"
+    view: dict[str, Any] = {
+        "id": ref,
+        "name": record.name,
+        "version": record.version,
+        "title": record.title,
+        "description": record.description,
+        "url": record.url,
+        "source": record.source,
+        "sha256": record.sha256,
+        "fields": len(record.descriptor.get("fields", [])),
+        "warnings": record.warnings,
+        "created_at": utc_iso(record.created_at),
+        "links": {
+            "self": f"{base_url}/api/v1/schemas/{ref}",
+            "portal": f"{base_url}/schemas/{ref}",
+        },
+    }
+    if full:
+        view["descriptor"] = record.descriptor
+    return view
 
 
 def dataset_view(entry: Entry, base_url: str, *, full: bool = True) -> dict[str, Any]:
@@ -81,17 +108,20 @@ def dataset_view(entry: Entry, base_url: str, *, full: bool = True) -> dict[str,
         },
         "frequency": d.frequency,
         "frequency_label": FREQUENCIES.get(d.frequency or "", None),
-        "conforms_to": d.conforms_to,
+        "conforms_to": d.conforms_to or _schema_url(d.schema, base_url),
+        "conforms_to_schema": schema_view(d.schema, base_url) if d.schema else None,
         "primary_key": d.primary_key,
         "created": utc_iso(d.created_at),
         "modified": utc_iso(d.modified_at),
         "row_count": entry.latest.row_count if entry.latest else None,
         "latest_version": entry.latest.number if entry.latest else None,
         "format": entry.latest.format if entry.latest else None,
+        "quality": _score_badge(entry),
         "links": {
             "self": api,
             "records": f"{api}/records",
             "versions": f"{api}/versions",
+            "quality": f"{api}/quality",
             "exports": {fmt: f"{api}/exports/{fmt}" for fmt in EXPORT_FORMATS},
             "portal": f"{base_url}/jeux-de-donnees/{d.slug}",
         },
@@ -100,6 +130,24 @@ def dataset_view(entry: Entry, base_url: str, *, full: bool = True) -> dict[str,
         view["schema"] = entry.latest.table_schema if entry.latest else None
         view["latest"] = version_view(entry.latest) if entry.latest else None
     return view
+
+
+def _schema_url(record: RegisteredSchema | None, base_url: str) -> str | None:
+    if record is None:
+        return None
+    return record.url or f"{base_url}/api/v1/schemas/{record.name}@{record.version}"
+
+
+def _score_badge(entry: Entry) -> dict[str, Any] | None:
+    """The latest version's score today and whether it is valid, for listings."""
+    if entry.latest is None:
+        return None
+    current = current_score(entry.dataset, entry.latest)
+    return {
+        "score": current["score"] if current else None,
+        "valid": entry.latest.quality.get("valid"),
+        "errors": entry.latest.quality.get("errors"),
+    }
 
 
 def facet_view(values: list[FacetValue]) -> list[dict[str, Any]]:

@@ -33,6 +33,49 @@ HEADER = (
     "accessible_pmr",
     "site_web",
 )
+# The agglomeration's own schema for the consolidated list, registered and pinned by the demo,
+# so that the quality page shows the deliberate problems as validation errors.
+SCHEMA = {
+    "name": "equipements-publics-val-de-lumiere",
+    "version": "1.0.0",
+    "title": "Équipements publics du Val de Lumière",
+    "description": "Schéma de la liste consolidée des équipements publics des communes.",
+    "fields": [
+        {"name": "identifiant", "type": "string", "constraints": {"required": True}},
+        {"name": "nom", "type": "string", "constraints": {"required": True}},
+        {"name": "categorie", "type": "string", "constraints": {"required": True}},
+        {"name": "adresse", "type": "string"},
+        {
+            "name": "code_postal",
+            "type": "string",
+            "description": "Code postal sur cinq chiffres",
+            "constraints": {"required": True, "pattern": "[0-9]{5}"},
+        },
+        {"name": "code_insee", "type": "string", "constraints": {"required": True}},
+        {"name": "commune", "type": "string"},
+        {
+            "name": "telephone",
+            "type": "string",
+            "description": "Numéro de téléphone de l'accueil",
+            "constraints": {"required": True},
+        },
+        {"name": "latitude", "type": "number"},
+        {"name": "longitude", "type": "number"},
+        {"name": "horaires", "type": "string"},
+        {
+            "name": "accessible_pmr",
+            "type": "boolean",
+            "trueValues": ["oui"],
+            "falseValues": ["non"],
+        },
+        {"name": "site_web", "type": "string", "format": "uri"},
+    ],
+    "primaryKey": ["identifiant"],
+    "custom_checks": [
+        {"name": "french-insee-code-value", "params": {"column": "code_insee"}},
+        {"name": "phone-number-value", "params": {"column": "telephone"}},
+    ],
+}
 # Category -> (street of its address, opening hours, smallest population that has one)
 CATEGORIES = {
     "Mairie": ("Place de la Mairie", "Lundi au vendredi 8h30-12h et 13h30-17h30", 0),

@@ -14,6 +14,7 @@ from rich.progress import Progress
 from sqlalchemy import func, select
 
 from socle.core.organizations import create_organization
+from socle.core.schemas import add_schema
 from socle.core.versions import add_version
 from socle.demo import DemoDataset, demo_datasets, demo_organization
 from socle.governance.policy import ADMIN
@@ -66,6 +67,16 @@ def _ingest(
 ) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     path = dataset.generate(folder, variant)
+    reference = None
+    if dataset.schema is not None:
+        record, _ = add_schema(instance, ADMIN, dataset.schema, "démonstration")
+        reference = f"{record.name}@{record.version}"
     add_version(
-        instance, ADMIN, path, dataset.slug, organization=org_slug, metadata=dataset.metadata()
+        instance,
+        ADMIN,
+        path,
+        dataset.slug,
+        organization=org_slug,
+        metadata=dataset.metadata(),
+        schema=reference,
     )

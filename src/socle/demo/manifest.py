@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from socle.core.metadata import DatasetMetadata, parse_metadata
 from socle.demo import (
@@ -51,6 +51,7 @@ class DemoDataset:
     source: DemoFile  # the module writing the file
     known_issues: list[str]  # the deliberate quality problems, French
     conforms_to: str | None = None  # URL of the national schema the file follows
+    schema: dict[str, Any] | None = None  # Table Schema registered and pinned by the demo
 
     @property
     def filename(self) -> str:
@@ -248,6 +249,7 @@ DATASETS = (
             "Montants et pourcentages à virgule décimale, le schéma attend un point",
         ],
         conforms_to=subsidies.SCHEMA_URL,
+        schema=subsidies.SCHEMA,
     ),
     DemoDataset(
         slug="equipements-publics",
@@ -275,6 +277,7 @@ DATASETS = (
             "Colonne site_web vide",
             "Un équipement listé deux fois (corrigé dans la seconde livraison)",
         ],
+        schema=facilities.SCHEMA,
     ),
     DemoDataset(
         slug="communes",

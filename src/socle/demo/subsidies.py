@@ -35,6 +35,50 @@ HEADER = (
     "pourcentageSubvention",
     "dispositifAide",
 )
+
+
+def _field(name: str, type_: str = "string", **options: object) -> dict[str, object]:
+    return {"name": name, "type": type_, **options}
+
+
+REQUIRED = {"required": True}
+# The main fields of SCDL « subventions » 2.1.1, written for the demo (not the published
+# file): registered and pinned, so the quality page shows the deliberate problems.
+SCHEMA = {
+    "name": "subventions-scdl-demo",
+    "version": "2.1.1",
+    "title": "Subventions (champs principaux du SCDL 2.1.1, démonstration)",
+    "description": (
+        "Reprise, pour la démonstration, des champs principaux du schéma national SCDL "
+        "« subventions » 2.1.1."
+    ),
+    "fields": [
+        _field("nomAttribuant", constraints=REQUIRED),
+        _field("idAttribuant", constraints={**REQUIRED, "pattern": "[0-9]{14}"}),
+        _field("dateConvention", "date", constraints=REQUIRED),
+        _field("referenceDecision"),
+        _field("nomBeneficiaire", constraints=REQUIRED),
+        _field("idBeneficiaire", constraints={"pattern": "[0-9]{14}"}),
+        _field("rnaBeneficiaire", constraints={"pattern": "W[0-9]{9}"}),
+        _field("objet", constraints=REQUIRED),
+        _field("montant", "number", constraints={**REQUIRED, "minimum": 0}),
+        _field("nature"),
+        _field("conditionsVersement", constraints={"enum": ["unique", "échelonné"]}),
+        _field("datesPeriodeVersement"),
+        _field("idRAE"),
+        _field("notificationUE", constraints={"enum": ["oui", "non"]}),
+        _field("pourcentageSubvention", "number", constraints={"minimum": 0, "maximum": 1}),
+        _field("dispositifAide"),
+    ],
+    "custom_checks": [
+        {"name": "french-siret-value", "params": {"column": "idAttribuant"}},
+        {"name": "french-siret-value", "params": {"column": "idBeneficiaire"}},
+        {
+            "name": "one-of-required",
+            "params": {"column1": "idBeneficiaire", "column2": "rnaBeneficiaire"},
+        },
+    ],
+}
 # Council sessions; the last one is only in the second delivery.
 SESSIONS = ("2024-02-12", "2024-04-08", "2024-06-24", "2024-09-23", "2024-11-18")
 # Name, field, typical yearly operating grant in euros.

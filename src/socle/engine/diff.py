@@ -25,6 +25,26 @@ class SchemaChanges:
     removed: list[str] = field(default_factory=list)
     retyped: dict[str, tuple[str, str]] = field(default_factory=dict)
 
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.retyped)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "removed": self.removed,
+            "retyped": {k: {"before": a, "after": b} for k, (a, b) in self.retyped.items()},
+        }
+
+
+def schema_changes(before_schema: dict[str, Any], after_schema: dict[str, Any]) -> SchemaChanges:
+    """Columns added, removed or whose type changed, by name."""
+    old, new = field_types(before_schema), field_types(after_schema)
+    return SchemaChanges(
+        added=[n for n in new if n not in old],
+        removed=[n for n in old if n not in new],
+        retyped={n: (old[n], new[n]) for n in new if n in old and old[n] != new[n]},
+    )
+
 
 @dataclass
 class VersionDiff:
@@ -40,13 +60,7 @@ class VersionDiff:
         return {
             "method": self.method,
             "key": self.key,
-            "schema": {
-                "added": self.schema.added,
-                "removed": self.schema.removed,
-                "retyped": {
-                    k: {"before": a, "after": b} for k, (a, b) in self.schema.retyped.items()
-                },
-            },
+            "schema": self.schema.as_dict(),
             "rows_added": self.rows_added,
             "rows_removed": self.rows_removed,
             "rows_changed": self.rows_changed,
@@ -62,13 +76,9 @@ def diff_versions(
     primary_key: list[str] | None = None,
 ) -> VersionDiff:
     """Compare ``before`` with ``after``; ``primary_key`` overrides the schemas' own."""
-    old, new = field_types(before_schema), field_types(after_schema)
-    changes = SchemaChanges(
-        added=[n for n in new if n not in old],
-        removed=[n for n in old if n not in new],
-        retyped={n: (old[n], new[n]) for n in new if n in old and old[n] != new[n]},
-    )
-    common = [n for n in new if n in old]
+    changes = schema_changes(before_schema, after_schema)
+    old = field_types(before_schema)
+    common = [n for n in field_types(after_schema) if n in old]
     key = primary_key or after_schema.get("primaryKey") or before_schema.get("primaryKey") or []
     key = [key] if isinstance(key, str) else list(key)
     con = duckdb.connect()

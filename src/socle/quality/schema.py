@@ -134,11 +134,15 @@ class TableSchema:
 
 def read_schema_text(text: str | bytes, source: str) -> TableSchema:
     """A schema from JSON text; ``source`` names it in errors."""
+    return parse_schema(load_descriptor(text, source), source)
+
+
+def load_descriptor(text: str | bytes, source: str) -> Any:
+    """The JSON document as written, before any check or repair."""
     try:
-        descriptor = json.loads(text)
+        return json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InvalidSchemaError(f"JSON invalide ({exc})", source=source) from exc
-    return parse_schema(descriptor, source)
 
 
 def read_schema_file(path: Path) -> TableSchema:

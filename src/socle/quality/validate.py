@@ -261,7 +261,7 @@ def _length(fld: Field, value: str) -> str:
 def _pattern_match(value: str, pattern: str) -> str:
     """RE2 full match; Python-only syntax (look-arounds) is approximated by ``re`` below."""
     try:
-        duckdb.execute("SELECT regexp_full_match('', ?)", [pattern])
+        duckdb.execute("SELECT regexp_full_match('', ?)", [pattern]).fetchall()
     except duckdb.Error:
         return f"python_full_match({value}, {literal(pattern)})"
     return f"regexp_full_match({value}, {literal(pattern)})"

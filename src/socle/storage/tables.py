@@ -1,4 +1,4 @@
-"""Metadata tables: organizations, datasets and their immutable versions.
+"""Metadata tables: organizations, schemas, datasets and their immutable versions.
 
 Column types are portable between SQLite and PostgreSQL; lists and documents are JSON.
 """
@@ -66,6 +66,27 @@ class Organization(Base):
     datasets: Mapped[list[Dataset]] = relationship(back_populates="organization")
 
 
+class RegisteredSchema(Base):
+    """One version of a Table Schema in the instance's registry; datasets pin one."""
+
+    __tablename__ = "schemas"
+    __table_args__ = (UniqueConstraint("name", "version", name="uq_schemas_name_version"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(100))
+    version: Mapped[str] = mapped_column(String(50))
+    title: Mapped[str] = mapped_column(String(500), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    # Where the schema was read from, and the public URL datasets declare in dct:conformsTo.
+    source: Mapped[str] = mapped_column(String(1000))
+    url: Mapped[str | None] = mapped_column(String(1000))
+    descriptor: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    sha256: Mapped[str] = mapped_column(String(64))
+    warnings: Mapped[list[str]] = mapped_column(default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200))
+
+
 class Dataset(Base):
     """A catalog entry (DCAT-AP aligned). ``id`` is the stable identifier across renames."""
 
@@ -88,10 +109,12 @@ class Dataset(Base):
     frequency: Mapped[str | None] = mapped_column(String(30))
     conforms_to: Mapped[str | None] = mapped_column(String(500))
     primary_key: Mapped[list[str]] = mapped_column(default=list)
+    schema_id: Mapped[str | None] = mapped_column(ForeignKey("schemas.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     modified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     organization: Mapped[Organization | None] = relationship(back_populates="datasets")
+    schema: Mapped[RegisteredSchema | None] = relationship()
     versions: Mapped[list[Version]] = relationship(
         back_populates="dataset", order_by="Version.number"
     )
@@ -121,5 +144,7 @@ class Version(Base):
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     warnings: Mapped[list[Any]] = mapped_column(default=list)
     rolled_back_from: Mapped[int | None] = mapped_column(Integer)
+    # Summary of the quality assessment made as the version landed (see core.quality).
+    quality: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     dataset: Mapped[Dataset] = relationship(back_populates="versions")

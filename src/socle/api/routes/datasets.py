@@ -10,6 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from socle.api.deps import base_url, get_instance, get_principal
 from socle.core import catalog, versions
+from socle.core.quality import quality_view
 from socle.core.records import export_records, read_records
 from socle.core.views import dataset_view, search_view, version_view
 from socle.engine import RecordQuery
@@ -34,6 +35,10 @@ def search_datasets(
     keyword: Annotated[str | None, Query(max_length=200)] = None,
     licence: Annotated[str | None, Query(max_length=50)] = None,
     format: Annotated[str | None, Query(max_length=30)] = None,
+    quality: Annotated[
+        Literal["bon", "moyen", "faible"] | None,
+        Query(description="Score de qualité : bon (80+), moyen (50–79), faible (<50)"),
+    ] = None,
     sort: Literal["relevance", "date", "title"] | None = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=catalog.MAX_PAGE_SIZE)] = 20,
@@ -49,6 +54,7 @@ def search_datasets(
             "keyword": keyword,
             "licence": licence,
             "format": format,
+            "quality": quality,
         },
         sort=sort,
         page=page,
@@ -79,6 +85,17 @@ def get_version(
     principal: PrincipalDep,
 ) -> dict[str, Any]:
     return version_view(versions.get_version(instance, principal, slug, number))
+
+
+@router.get("/datasets/{slug}/quality")
+def quality(
+    slug: str,
+    instance: InstanceDep,
+    principal: PrincipalDep,
+    version: Annotated[int | None, Query(ge=1)] = None,
+) -> dict[str, Any]:
+    """Validation report, column profile, score with its parts and the score's history."""
+    return quality_view(instance, principal, slug, version)
 
 
 def record_query(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from socle.portal.routes import catalog, datasets, home, organizations
+from socle.portal.routes import catalog, datasets, home, organizations, quality, schemas
 
 router = APIRouter(include_in_schema=False)
-for family in (home, catalog, datasets, organizations):
+for family in (home, catalog, datasets, quality, organizations, schemas):
     router.include_router(family.router)

@@ -31,6 +31,7 @@ def catalog_page(
     keyword: Annotated[str | None, Query(max_length=200)] = None,
     format: Annotated[str | None, Query(max_length=30)] = None,
     licence: Annotated[str | None, Query(max_length=50)] = None,
+    quality: Annotated[str | None, Query(max_length=10)] = None,
     sort: SortKey | None = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
@@ -40,6 +41,7 @@ def catalog_page(
         "keyword": keyword,
         "format": format,
         "licence": licence,
+        "quality": quality,
     }
     result = catalog.search(
         instance, principal, q=q, filters=filters, sort=sort, page=page, page_size=PAGE_SIZE
