@@ -8,6 +8,7 @@ import typer
 
 from socle.cli import datasets, orgs, schemas
 from socle.cli._common import console, fails_cleanly, instance
+from socle.cli.clean import clean
 from socle.cli.ingest import ingest
 from socle.cli.quality import validate
 from socle.config import load_settings
@@ -25,6 +26,7 @@ app.add_typer(schemas.app, name="schemas")
 app.add_typer(config_app, name="config")
 app.command(name="ingest")(ingest)
 app.command(name="validate")(validate)
+app.command(name="clean")(clean)
 
 
 @app.command()

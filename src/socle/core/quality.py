@@ -40,7 +40,7 @@ PROFILE_FILE = "quality/profile.json"
 
 def assess(
     staging: Path,
-    raw: Path,
+    raw: Path | None,
     data: Path,
     inferred: dict[str, Any],
     *,
@@ -50,12 +50,15 @@ def assess(
     options: ReadOptions,
     references: ReferenceResolver | None,
 ) -> dict[str, Any]:
-    """Validate, profile and measure a staged version; write its files; return its summary."""
+    """Validate, profile and measure a staged version; write its files; return its summary.
+
+    ``raw`` is the file as received when it holds the table, validated as written.
+    """
     (staging / REPORT_FILE).parent.mkdir(exist_ok=True)
     summary: dict[str, Any] = {"schema": None, "valid": None, "errors": None, "drift": None}
     if declared is not None:
         record, schema = declared
-        source = raw if raw.suffix.lower() in TEXT_SUFFIXES else data
+        source = raw if raw is not None and raw.suffix.lower() in TEXT_SUFFIXES else data
         report = validate_file(
             source,
             schema,
@@ -123,6 +126,7 @@ def quality_view(
         "valid": summary.get("valid"),
         "errors": summary.get("errors"),
         "drift": summary.get("drift"),
+        "lineage": (chosen.details or {}).get("lineage"),
         "score": current_score(dataset, chosen),
         "history": [
             {

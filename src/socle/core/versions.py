@@ -29,6 +29,7 @@ from socle.governance.policy import Action, Principal, require
 from socle.ingest import read_file
 from socle.ingest.base import ProgressCallback, ReadOptions
 from socle.instance import Instance
+from socle.quality.cleaning import clean_parquet, parse_steps
 from socle.quality.schema import TableSchema
 from socle.storage.tables import Dataset, Organization, RegisteredSchema, Version, new_id, utcnow
 
@@ -90,20 +91,7 @@ def add_version(
     staging = instance.lake.new_staging()
     try:
         staged = _stage_ingest(staging, path, options, progress)
-        staged = replace(
-            staged,
-            quality=quality.assess(
-                staging,
-                staging / RAW_DIR / staged.source_name,
-                staging / DATA_FILE,
-                staged.schema,
-                declared=target.declared,
-                previous=target.previous,
-                primary_key=target.primary_key,
-                options=options,
-                references=quality.resolver(instance, principal),
-            ),
-        )
+        staged = _assessed(instance, principal, staging, staged, target, options)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -152,6 +140,54 @@ def rollback(instance: Instance, principal: Principal, slug: str, number: int) -
     return _commit(
         instance, principal, staging, staged, slug, method="rollback", rolled_back_from=number
     )
+
+
+def clean_version(
+    instance: Instance,
+    principal: Principal,
+    slug: str,
+    steps_file: Path,
+    number: int | None = None,
+) -> Version:
+    """A new version derived from version ``number`` (the latest by default) by the cleaning
+    steps declared in ``steps_file``.
+
+    The source version stays as it was; the new one keeps the steps file as its input and
+    records its lineage: the source version and what each step changed.
+    """
+    try:
+        planned = parse_steps(steps_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"Fichier d'étapes illisible : {steps_file.name} ({exc})") from exc
+    old = get_version(instance, principal, slug, number)
+    target = _check_writable(instance, principal, slug, None, None)
+    options = ReadOptions(memory_limit=instance.settings.ingest_memory_limit)
+    staging = instance.lake.new_staging()
+    try:
+        raw_digest = _keep_input(staging, steps_file)
+        result = clean_parquet(
+            instance.lake.path(old.lake_key) / DATA_FILE,
+            old.table_schema,
+            planned,
+            staging / DATA_FILE,
+            memory_limit=options.memory_limit,
+        )
+        lineage = {"source_version": old.number, "source_version_id": old.id, "steps": result.log}
+        staged = _staged(
+            staging,
+            steps_file.name,
+            raw_digest,
+            format=old.format,
+            row_count=result.row_count,
+            schema=result.schema,
+            details={"lineage": lineage},
+            warnings=[],
+        )
+        staged = _assessed(instance, principal, staging, staged, target, options, raw_is_data=False)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return _commit(instance, principal, staging, staged, slug, method="clean")
 
 
 def list_versions(instance: Instance, principal: Principal, slug: str) -> list[Version]:
@@ -245,30 +281,84 @@ def _check_writable(
 def _stage_ingest(
     staging: Path, path: Path, options: ReadOptions, progress: ProgressCallback | None
 ) -> StagedFiles:
-    raw_dir = staging / RAW_DIR
-    raw_dir.mkdir()
-    raw = raw_dir / path.name
-    raw_sha256, raw_bytes = _copy_with_digest(path, raw)
-    data = staging / DATA_FILE
-    result = read_file(raw, data, options, progress)
-    data_sha256, data_bytes = _digest(data)
-    (staging / SCHEMA_FILE).write_text(
-        json.dumps(result.schema, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
-    staged = StagedFiles(
-        source_name=path.name,
+    raw_digest = _keep_input(staging, path)
+    result = read_file(staging / RAW_DIR / path.name, staging / DATA_FILE, options, progress)
+    return _staged(
+        staging,
+        path.name,
+        raw_digest,
         format=result.format,
         row_count=result.row_count,
+        schema=result.schema,
+        details=result.details,
+        warnings=list(result.warnings),
+    )
+
+
+def _keep_input(staging: Path, path: Path) -> tuple[str, int]:
+    """Copy the input byte for byte into the staging folder's raw/ folder; its digest."""
+    (staging / RAW_DIR).mkdir()
+    return _copy_with_digest(path, staging / RAW_DIR / path.name)
+
+
+def _staged(
+    staging: Path,
+    source_name: str,
+    raw_digest: tuple[str, int],
+    *,
+    format: str,
+    row_count: int,
+    schema: dict[str, Any],
+    details: dict[str, Any],
+    warnings: list[str],
+) -> StagedFiles:
+    """What the staging folder holds once its input is kept and its data written."""
+    raw_sha256, raw_bytes = raw_digest
+    data_sha256, data_bytes = _digest(staging / DATA_FILE)
+    (staging / SCHEMA_FILE).write_text(
+        json.dumps(schema, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    return StagedFiles(
+        source_name=source_name,
+        format=format,
+        row_count=row_count,
         raw_bytes=raw_bytes,
         raw_sha256=raw_sha256,
         data_bytes=data_bytes,
         data_sha256=data_sha256,
-        schema=result.schema,
-        details=result.details,
-        warnings=list(result.warnings),
+        schema=schema,
+        details=details,
+        warnings=warnings,
         quality={},
     )
-    return staged
+
+
+def _assessed(
+    instance: Instance,
+    principal: Principal,
+    staging: Path,
+    staged: StagedFiles,
+    target: _Target,
+    options: ReadOptions,
+    *,
+    raw_is_data: bool = True,
+) -> StagedFiles:
+    """The staged version with its quality assessment (see core.quality).
+
+    ``raw_is_data`` is False when the raw input is not the table (a cleaning's steps).
+    """
+    summary = quality.assess(
+        staging,
+        staging / RAW_DIR / staged.source_name if raw_is_data else None,
+        staging / DATA_FILE,
+        staged.schema,
+        declared=target.declared,
+        previous=target.previous,
+        primary_key=target.primary_key,
+        options=options,
+        references=quality.resolver(instance, principal),
+    )
+    return replace(staged, quality=summary)
 
 
 def _commit(

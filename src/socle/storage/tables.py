@@ -131,7 +131,7 @@ class Version(Base):
     number: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200))
-    method: Mapped[str] = mapped_column(String(30))  # ingest | rollback
+    method: Mapped[str] = mapped_column(String(30))  # ingest | rollback | clean
     source_name: Mapped[str] = mapped_column(String(500))
     format: Mapped[str] = mapped_column(String(30))
     row_count: Mapped[int] = mapped_column(BigInteger)
