@@ -99,6 +99,11 @@ def _part(value: float | None, detail: str) -> dict[str, Any]:
     }
 
 
+def _n(number: int) -> str:
+    """French digit grouping: 1 580 481."""
+    return f"{number:,}".replace(",", "\u202f")
+
+
 def _share_missing(bad: int, total: int) -> float:
     return 100.0 * (1 - min(bad, total) / total) if total else 100.0
 
@@ -108,22 +113,23 @@ def _validity(data: DataFacts) -> dict[str, Any]:
         return _part(None, "aucun schéma déclaré : conformité non mesurée")
     return _part(
         _share_missing(data.schema_errors, max(data.rows, 1)),
-        f"{data.schema_errors} erreur(s) de validation pour {data.rows} ligne(s)",
+        f"{_n(data.schema_errors)} erreur(s) de validation pour {_n(data.rows)} ligne(s)",
     )
 
 
 def _completeness(data: DataFacts) -> dict[str, Any]:
     return _part(
         _share_missing(data.missing_required_cells, data.required_cells),
-        f"{data.missing_required_cells} cellule(s) vide(s) sur {data.required_cells} attendue(s)",
+        f"{_n(data.missing_required_cells)} cellule(s) vide(s) sur {_n(data.required_cells)} "
+        "attendue(s)",
     )
 
 
 def _uniqueness(data: DataFacts) -> dict[str, Any]:
     duplicates = data.duplicate_rows + (data.duplicate_keys or 0)
-    detail = f"{data.duplicate_rows} ligne(s) en double"
+    detail = f"{_n(data.duplicate_rows)} ligne(s) en double"
     if data.duplicate_keys is not None:
-        detail += f", {data.duplicate_keys} clé(s) primaire(s) répétée(s)"
+        detail += f", {_n(data.duplicate_keys)} clé(s) primaire(s) répétée(s)"
     return _part(_share_missing(duplicates, data.rows), detail)
 
 
