@@ -3,16 +3,15 @@
 The file's cells (see ``table``) are matched to the schema's fields **by name**, as Validata
 does: a missing optional column or an extra column is a warning, a missing required column
 an error, another order a warning. Then one pass computes, for every matched field, whether
-each cell is missing, whether it parses, and its typed value; every check (types,
-constraints, unique, primary and foreign keys, blank and duplicate rows, missing and extra
-cells, custom checks) is a ``SELECT`` over that table, and all their findings are counted in
-full while only the first ``cap`` of each type are kept with their row, field and value.
+each cell parses and its typed value (see ``checked``), and evaluates there the conditions of
+the checks of a row on its own (types, constraints, blank rows, missing and extra cells, most
+custom checks), which then only read the rows that fail. The checks comparing rows (unique,
+primary and foreign keys, duplicate rows) are SELECTs of their own. All findings are counted
+in full while only the first ``cap`` of each type are kept with their row, field and value.
 """
 
 from __future__ import annotations
 
-import contextlib
-import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import astuple
@@ -24,15 +23,24 @@ import duckdb
 from socle.ingest._duckdb import session
 from socle.ingest.base import ReadOptions
 from socle.quality import checks
-from socle.quality.checked import FINDING_COLUMNS, Column, finding_select
+from socle.quality.checked import (
+    FINDING_COLUMNS,
+    Column,
+    RowFindings,
+    checked_relations,
+    row_findings,
+)
+from socle.quality.constraints import constraint_conditions, register_python_regex
 from socle.quality.report import DEFAULT_CAP, Finding, Report, error_dict
-from socle.quality.schema import Field, ForeignKey, TableSchema
+from socle.quality.schema import ForeignKey, TableSchema
 from socle.quality.table import TextTable, text_table
-from socle.quality.types import TypeSQL, type_sql
+from socle.quality.types import type_sql
 from socle.sql import identifier, literal
 
 # A foreign key's ``resource`` (a dataset slug) -> SQL relation of its data, or None if unknown.
 ReferenceResolver = Callable[[str], str | None]
+# A check: findings of single rows, or a SELECT of findings comparing rows.
+Check = RowFindings | str
 
 
 def validate_file(
@@ -63,33 +71,60 @@ def validate_table(
     references: ReferenceResolver | None = None,
     schema_name: str = "",
 ) -> Report:
+    """Validate ``table``; a file DuckDB's parallel reader refuses is read again with care."""
     started = time.perf_counter()
     con.execute("SET TimeZone = 'UTC'")
+    register_python_regex(con)
+    try:
+        report = _validate(con, table, schema, cap, references, schema_name)
+    except duckdb.Error:
+        if table.careful is None:
+            raise
+        report = _validate(con, table.careful(), schema, cap, references, schema_name)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _validate(
+    con: duckdb.DuckDBPyConnection,
+    table: TextTable,
+    schema: TableSchema,
+    cap: int,
+    references: ReferenceResolver | None,
+    schema_name: str,
+) -> Report:
     columns, header_findings, warnings = match_header(table, schema)
     warnings = [*schema.warnings, *warnings]
-    _checked_table(con, table, columns, schema)
     by_name = {c.field.name: c for c in columns if c.field is not None}
-    selects = [
+    integrity = list(_integrity_checks(schema, by_name, references, warnings))
+    custom, custom_warnings = checks.findings(schema.custom_checks, by_name)
+    warnings.extend(custom_warnings)
+    all_checks: list[Check] = [
         *_cell_checks(columns),
         *_row_checks(table, columns),
-        *_integrity_checks(schema, by_name, references, warnings),
+        *integrity,
+        *custom,
     ]
-    custom, custom_warnings = checks.selects(schema.custom_checks, by_name)
-    warnings.extend(custom_warnings)
-    selects.extend(custom)
     findings = [*header_findings, *(Finding("blank-row", row=r) for r in table.empty_rows)]
-    errors, counts, by_field = _collect(con, selects, findings, cap, schema)
-    con.execute("DROP TABLE IF EXISTS checked")
+    per_row = [c for c in all_checks if isinstance(c, RowFindings)]
+    # SELECTs compare rows; the duplicate-row one needs the text only if two rows share a hash.
+    compare_rows = any(isinstance(c, str) for c in [*integrity, *custom])
+    with checked_relations(
+        con, table, columns, schema.missing_values, per_row, compare_rows=compare_rows
+    ) as compared:
+        records = con.execute("SELECT count(*) FROM typed").fetchall()[0][0]
+        errors, counts, by_field = _collect(
+            con, all_checks, findings, cap, schema, compared=compared
+        )
     return Report(
         name=table.file_name,
         labels=table.labels,
-        rows=table.rows,
+        rows=records + len(table.empty_rows),
         fields=len(table.labels),
         errors=errors,
         warnings=warnings,
         counts=counts,
         counts_by_field=by_field,
-        seconds=time.perf_counter() - started,
         cap=cap,
         schema=schema_name,
     )
@@ -144,63 +179,24 @@ def match_header(
     return columns, findings, warnings
 
 
-def _checked_table(
-    con: duckdb.DuckDBPyConnection, table: TextTable, columns: list[Column], schema: TableSchema
-) -> None:
-    """One pass: each cell, whether it is missing, a type error, and its typed value."""
-    if table.initial_space:
-        cells = [f"ltrim({identifier(c.source)}, ' ') AS {c.cell}" for c in columns]
-    else:
-        cells = [f"{identifier(c.source)} AS {c.cell}" for c in columns]
-    extras = [identifier(x) for x in table.extra]
-    missing = []
+def _cell_checks(columns: list[Column]) -> Iterable[Check]:
     for c in columns:
-        missing_values = c.field.missing_values if c.field else schema.missing_values
-        listed = ", ".join(literal(v) for v in missing_values)
-        cond = f"{c.cell} IS NULL" + (f" OR {c.cell} IN ({listed})" if listed else "")
-        missing.append(f"({cond}) AS {c.missing}")
-    typed: list[str] = []
-    values: list[str] = []
-    for c in columns:
-        if c.types is None:
-            values.append(f"CASE WHEN NOT {c.missing} THEN {c.cell} END AS {c.value}")
-            continue
-        typed.append(
-            f"CASE WHEN {c.missing} THEN FALSE "
-            f"ELSE NOT coalesce({c.types.parses(c.cell)}, FALSE) END AS {c.type_error}"
-        )
-        values.append(
-            f"CASE WHEN {c.missing} OR {c.type_error} THEN NULL "
-            f"ELSE {c.types.value(c.cell)} END AS {c.value}"
-        )
-    blank = " AND ".join(c.missing for c in columns) or "FALSE"
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE checked AS "  # noqa: S608
-        f"WITH a AS (SELECT ({table.row_number})::BIGINT AS _row, "
-        f"{', '.join([*cells, *extras])} FROM cells), "
-        f"b AS (SELECT *, {', '.join(missing)} FROM a), "
-        f"t AS (SELECT *{''.join(', ' + x for x in typed)} FROM b) "
-        f"SELECT *, {', '.join(values)}, ({blank}) AS blank FROM t"
-    )
-
-
-def _cell_checks(columns: list[Column]) -> Iterable[str]:
-    for c in columns:
-        yield finding_select("missing-cell", f"NOT blank AND {c.cell} IS NULL", column=c, cell="''")
+        yield row_findings("missing-cell", f"NOT blank AND {c.cell} IS NULL", column=c, cell="''")
         fld = c.field
         if fld is None or c.types is None:
             continue
-        yield finding_select(
-            "type-error",
-            f"NOT blank AND {c.type_error}",
-            column=c,
-            cell=c.cell,
-            note=literal(f'type is "{fld.type}/{fld.format}"'),
-        )
-        for name, condition in _constraint_conditions(fld, c.types, c):
+        if c.types.parses is not None:
+            yield row_findings(
+                "type-error",
+                f"NOT blank AND {c.type_error}",
+                column=c,
+                cell=c.cell,
+                note=literal(f'type is "{fld.type}/{fld.format}"'),
+            )
+        for name, condition in constraint_conditions(fld, c.types, c):
             # frictionless prints the constraint with Python's str() (True, not true).
             note = literal(f'constraint "{name}" is "{fld.constraints[name]}"')
-            yield finding_select(
+            yield row_findings(
                 "constraint-error",
                 f"NOT blank AND {condition}",
                 column=c,
@@ -209,80 +205,24 @@ def _cell_checks(columns: list[Column]) -> Iterable[str]:
             )
 
 
-def _constraint_conditions(fld: Field, sql: TypeSQL, c: Column) -> Iterable[tuple[str, str]]:
-    """(constraint, SQL true when a row violates it)."""
-    constraints = fld.constraints
-    value = c.value
-    present = f"{value} IS NOT NULL"
-    if constraints.get("required"):
-        yield "required", c.missing
-    for name, op in (
-        ("minimum", "<"),
-        ("maximum", ">"),
-        ("exclusiveMinimum", "<="),
-        ("exclusiveMaximum", ">="),
-    ):
-        if name in constraints and fld.type not in {
-            "string",
-            "boolean",
-            "any",
-            "geopoint",
-            "duration",
-        }:
-            bound = _typed_literal(constraints[name], sql)
-            yield name, f"{present} AND {value} {op} {bound}"
-    for name, op in (("minLength", "<"), ("maxLength", ">")):
-        if name in constraints:
-            yield name, f"{present} AND {_length(fld, value)} {op} {int(constraints[name])}"
-    if "pattern" in constraints and fld.type == "string":
-        yield "pattern", f"{present} AND NOT {_pattern_match(value, constraints['pattern'])}"
-    if "enum" in constraints:
-        allowed = ", ".join(_typed_literal(v, sql) for v in constraints["enum"])
-        yield "enum", f"{present} AND {value} NOT IN ({allowed})"
-
-
-def _typed_literal(value: Any, sql: TypeSQL) -> str:
-    """A constraint value as the field's typed value (JSON numbers stay numbers)."""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        return f"CAST({value!r} AS {sql.sql_type})"
-    return f"({sql.value(literal(str(value)))})"
-
-
-def _length(fld: Field, value: str) -> str:
-    if fld.type == "array":
-        return f"json_array_length({value})"
-    if fld.type == "object":
-        return f"len(json_keys({value}))"
-    return f"length({value})"
-
-
-def _pattern_match(value: str, pattern: str) -> str:
-    """RE2 full match; Python-only syntax (look-arounds) is approximated by ``re`` below."""
-    try:
-        duckdb.execute("SELECT regexp_full_match('', ?)", [pattern]).fetchall()
-    except duckdb.Error:
-        return f"python_full_match({value}, {literal(pattern)})"
-    return f"regexp_full_match({value}, {literal(pattern)})"
-
-
-def _row_checks(table: TextTable, columns: list[Column]) -> Iterable[str]:
-    yield finding_select("blank-row", "blank")
+def _row_checks(table: TextTable, columns: list[Column]) -> Iterable[Check]:
+    yield row_findings("blank-row", "blank")
     for offset, extra in enumerate(table.extra, start=1):
-        yield finding_select(
+        yield row_findings(
             "extra-cell",
             f"NOT blank AND {identifier(extra)} IS NOT NULL",
             cell=identifier(extra),
             field_number=str(len(columns) + offset),
         )
     # Rows are compared as written: two rows whose cells fail to parse are not "the same".
+    # Only rows whose hash repeats are compared: usually none, and then this does not run.
     values = ", ".join(c.cell for c in columns)
     yield (
         f"SELECT 'duplicate-row', _row, NULL, '', NULL, "  # noqa: S608
         "'the same as row at position \"' || previous || '\"', '' FROM ("
         f"SELECT _row, lag(_row) OVER (PARTITION BY {values} ORDER BY _row) AS previous "
-        f"FROM checked WHERE NOT blank AND {_repeated(values)}) WHERE previous IS NOT NULL"
+        "FROM checked WHERE row_hash IN (SELECT row_hash FROM repeated_rows)) "
+        "WHERE previous IS NOT NULL"
     )
 
 
@@ -299,7 +239,7 @@ def _integrity_checks(
     by_name: dict[str, Column],
     references: ReferenceResolver | None,
     warnings: list[str],
-) -> Iterable[str]:
+) -> Iterable[Check]:
     for name, c in by_name.items():
         if c.field is not None and c.field.constraints.get("unique"):
             yield (
@@ -313,7 +253,7 @@ def _integrity_checks(
     if schema.primary_key and len(key) == len(schema.primary_key):
         values = ", ".join(c.value for c in key)
         all_null = " AND ".join(f"{c.value} IS NULL" for c in key)
-        yield finding_select(
+        yield row_findings(
             "primary-key",
             all_null,
             note=literal('cells composing the primary keys are all "None"'),
@@ -374,19 +314,34 @@ def _foreign_key(
 
 def _collect(
     con: duckdb.DuckDBPyConnection,
-    selects: list[str],
+    all_checks: list[Check],
     extra: list[Finding],
     cap: int,
     schema: TableSchema,
+    *,
+    compared: bool,
 ) -> tuple[list[dict[str, Any]], dict[str, int], dict[str, dict[str, int]]]:
-    """Run every check: the first ``cap`` errors of each type, counts by type and by field."""
-    _register_python_regex(con)
-    union = " UNION ALL ".join(f"({s})" for s in selects)
+    """Run every check: the first ``cap`` errors of each type, counts by type and by field.
+
+    Single-row checks read only ``failing_rows``; the SELECTs comparing rows run if rows
+    were ``compared`` (else the only one is duplicate rows, and no two rows share a hash).
+    ``ordinal`` orders the findings of one cell as the checks are listed (``extra`` ones
+    first), whatever DuckDB's scheduling.
+    """
+    selects = {
+        n: check if isinstance(check, str) else check.select("failing_rows")
+        for n, check in enumerate(all_checks, start=len(extra))
+        if compared or isinstance(check, RowFindings)
+    }
+    union = " UNION ALL ".join(
+        f"SELECT *, {n} AS ordinal FROM ({select})"  # noqa: S608
+        for n, select in selects.items()
+    )
     con.execute(f"CREATE OR REPLACE TEMP TABLE found AS {union}")
     if extra:
         con.executemany(
-            f"INSERT INTO found ({FINDING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
-            [astuple(f) for f in extra],
+            "INSERT INTO found VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*astuple(f), n) for n, f in enumerate(extra)],
         )
     counts: dict[str, int] = {}
     by_field: dict[str, dict[str, int]] = {}
@@ -398,27 +353,10 @@ def _collect(
             by_field.setdefault(field_name, {})[kind] = n
     rows = con.execute(
         f"SELECT {FINDING_COLUMNS} FROM found "  # noqa: S608
-        "QUALIFY row_number() OVER (PARTITION BY type ORDER BY row, field_number) <= ? "
-        "ORDER BY row NULLS FIRST, field_number NULLS FIRST",
+        "QUALIFY row_number() OVER (PARTITION BY type ORDER BY row, field_number, ordinal) <= ? "
+        "ORDER BY row NULLS FIRST, field_number NULLS FIRST, ordinal",
         [cap],
     ).fetchall()
     con.execute("DROP TABLE found")
     fields = {f.name: f for f in schema.fields}
     return [error_dict(Finding(*r), fields) for r in rows], counts, by_field
-
-
-def _register_python_regex(con: duckdb.DuckDBPyConnection) -> None:
-    """``python_full_match``: for the few patterns RE2 cannot compile (look-arounds)."""
-    with contextlib.suppress(duckdb.Error):  # already registered on this connection
-        con.create_function(
-            "python_full_match",
-            _python_full_match,
-            [duckdb.sqltype("VARCHAR"), duckdb.sqltype("VARCHAR")],
-            duckdb.sqltype("BOOLEAN"),
-        )
-
-
-def _python_full_match(value: str | None, pattern: str) -> bool | None:
-    if value is None:
-        return None
-    return re.fullmatch(pattern, value) is not None

@@ -1,8 +1,10 @@
 """Custom checks named in a schema's ``custom_checks``, as schema.data.gouv.fr writes them.
 
 Each check is a small module of this package defining ``CHECK``: an object with a ``name``
-(Validata's kebab-case name) and ``selects(params, columns)`` returning the SQL SELECTs of its
-findings over the ``checked`` table (see ``checked``). Adding a check is adding a module.
+(Validata's kebab-case name) and ``findings(params, columns)`` returning its findings over the
+``checked`` relation (see ``checked``): ``RowFindings`` when each row is judged on its own (all
+of those run in one scan), or a SQL SELECT in FINDING_COLUMNS order when rows are compared.
+Adding a check is adding a module.
 A name the registry does not know, or parameters naming absent columns, give a warning, not
 a failure: the vocabulary is open (new schemas bring new checks).
 """
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Protocol
 
-from socle.quality.checked import Column, finding_select
+from socle.quality.checked import Column, RowFindings, row_findings
 from socle.sql import literal
 
 
@@ -28,7 +30,9 @@ class CustomCheck(Protocol):
     @property
     def name(self) -> str: ...
 
-    def selects(self, params: Mapping[str, Any], columns: Mapping[str, Column]) -> list[str]: ...
+    def findings(
+        self, params: Mapping[str, Any], columns: Mapping[str, Column]
+    ) -> list[RowFindings | str]: ...
 
 
 @cache
@@ -41,11 +45,11 @@ def registry() -> dict[str, CustomCheck]:
     return found
 
 
-def selects(
+def findings(
     declared: tuple[dict[str, Any], ...], columns: Mapping[str, Column]
-) -> tuple[list[str], list[str]]:
-    """The SELECTs of every declared check, and warnings for those that cannot run."""
-    out: list[str] = []
+) -> tuple[list[RowFindings | str], list[str]]:
+    """The findings of every declared check, and warnings for those that cannot run."""
+    out: list[RowFindings | str] = []
     warnings: list[str] = []
     for entry in declared:
         name = str(entry.get("name"))
@@ -57,7 +61,7 @@ def selects(
         try:
             if not isinstance(params, Mapping):
                 raise CheckParameterError("« params » doit être un objet")
-            out.extend(check.selects(params, columns))
+            out.extend(check.findings(params, columns))
         except CheckParameterError as exc:
             warnings.append(f"Contrôle personnalisé « {name} » non appliqué : {exc}.")
     return out, warnings
@@ -92,10 +96,12 @@ class ValueCheck:
     invalid: Callable[[str, Mapping[str, Any]], str]
     message: Callable[[str], str]
 
-    def selects(self, params: Mapping[str, Any], columns: Mapping[str, Column]) -> list[str]:
+    def findings(
+        self, params: Mapping[str, Any], columns: Mapping[str, Column]
+    ) -> list[RowFindings | str]:
         col = column(params, "column", columns)
         return [
-            finding_select(
+            row_findings(
                 self.name,
                 f"NOT blank AND NOT {col.missing} AND ({self.invalid(col.cell, params)})",
                 column=col,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from socle.quality.checked import finding_select
+from socle.quality.checked import RowFindings, row_findings
 from socle.quality.checks import column, column_list
 from socle.sql import literal
 
@@ -13,14 +13,16 @@ from socle.sql import literal
 class CohesiveColumns:
     name: ClassVar[str] = "cohesive-columns-value"
 
-    def selects(self, params: Mapping[str, Any], columns: Mapping[str, Any]) -> list[str]:
+    def findings(
+        self, params: Mapping[str, Any], columns: Mapping[str, Any]
+    ) -> list[RowFindings | str]:
         first = column(params, "column", columns)
         group = [first, *column_list(params, "othercolumns", columns)]
         all_empty = " AND ".join(c.missing for c in group)
         all_filled = " AND ".join(f"NOT {c.missing}" for c in group)
         labels = ", ".join(f"`{c.label}`" for c in group)
         return [
-            finding_select(
+            row_findings(
                 self.name,
                 f"NOT blank AND NOT ({all_empty}) AND NOT ({all_filled})",
                 column=first,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from socle.quality.checked import finding_select
+from socle.quality.checked import RowFindings, row_findings
 from socle.quality.checks import CheckParameterError, column
 from socle.sql import literal
 
@@ -27,7 +27,9 @@ WORDS = {
 class CompareColumns:
     name: ClassVar[str] = "compare-columns-value"
 
-    def selects(self, params: Mapping[str, Any], columns: Mapping[str, Any]) -> list[str]:
+    def findings(
+        self, params: Mapping[str, Any], columns: Mapping[str, Any]
+    ) -> list[RowFindings | str]:
         left, right = column(params, "column", columns), column(params, "column2", columns)
         op = params.get("op")
         if op not in OPERATORS:
@@ -37,7 +39,7 @@ class CompareColumns:
             f"celle de `{right.label}` (' || {right.cell} || ')'"
         )
         return [
-            finding_select(
+            row_findings(
                 self.name,
                 f"NOT blank AND {left.value} IS NOT NULL AND {right.value} IS NOT NULL "
                 f"AND NOT ({left.value} {OPERATORS[op]} {right.value})",

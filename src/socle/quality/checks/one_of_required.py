@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from socle.quality.checked import finding_select
+from socle.quality.checked import RowFindings, row_findings
 from socle.quality.checks import column
 from socle.sql import literal
 
@@ -13,10 +13,12 @@ from socle.sql import literal
 class OneOfRequired:
     name: ClassVar[str] = "one-of-required"
 
-    def selects(self, params: Mapping[str, Any], columns: Mapping[str, Any]) -> list[str]:
+    def findings(
+        self, params: Mapping[str, Any], columns: Mapping[str, Any]
+    ) -> list[RowFindings | str]:
         first, second = column(params, "column1", columns), column(params, "column2", columns)
         return [
-            finding_select(
+            row_findings(
                 self.name,
                 f"NOT blank AND {first.missing} AND {second.missing}",
                 column=first,
