@@ -15,8 +15,12 @@ log = logging.getLogger("socle.api")
 PROBLEM_JSON = "application/problem+json"
 
 
+# Paths read by programs, not people: errors there answer in problem+json, never a page.
+MACHINE_PATHS = ("/api/", "/catalog", "/organizations/")
+
+
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    return request.url.path.startswith(MACHINE_PATHS)
 
 
 def problem_response(error: SocleError, request: Request) -> Response:

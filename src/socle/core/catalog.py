@@ -95,7 +95,7 @@ def search(
     unknown = set(active) - set(FACETS)
     if unknown:
         raise InputError(f"Filtre(s) inconnu(s) : {sorted(unknown)}")
-    entries = _visible_entries(instance, principal)
+    entries = visible_entries(instance, principal)
     words = fold(q).split() if q else []
     scored = [(e, _score(e, words)) for e in entries]
     matched = [(e, s) for e, s in scored if s > 0 or not words]
@@ -119,7 +119,7 @@ def search(
 
 def totals(instance: Instance, principal: Principal) -> tuple[int, int]:
     """How many datasets ``principal`` may see, and how many rows their latest versions hold."""
-    entries = _visible_entries(instance, principal)
+    entries = visible_entries(instance, principal)
     return len(entries), sum(e.latest.row_count for e in entries if e.latest)
 
 
@@ -162,7 +162,8 @@ def apply_metadata(dataset: Dataset, metadata: DatasetMetadata) -> None:
     dataset.modified_at = datetime.now(UTC)
 
 
-def _visible_entries(instance: Instance, principal: Principal) -> list[Entry]:
+def visible_entries(instance: Instance, principal: Principal) -> list[Entry]:
+    """Every dataset the principal may see, with its organization and latest version."""
     with instance.db.session() as session:
         datasets = session.scalars(
             select(Dataset)
