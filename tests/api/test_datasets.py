@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 
 import pyarrow.parquet as pq
 from fastapi.testclient import TestClient
+
+from socle.core.catalog import get_entry
+from socle.core.versions import exports_dir, rollback
+from socle.governance.policy import ADMIN
+from socle.instance import Instance
 
 PROBLEM = "application/problem+json"
 
@@ -127,6 +133,35 @@ def test_json_and_parquet_exports(client: TestClient) -> None:
     data = json.loads(client.get("/api/v1/datasets/comptages/exports/json").content)
     assert len(data) == 4
     assert data[0]["commune"] == "Bourg-en-Bresse"
+    parquet = client.get("/api/v1/datasets/comptages/exports/parquet").content
+    assert pq.read_table(io.BytesIO(parquet)).num_rows == 4
+
+
+def test_whole_export_is_written_once_and_described(client: TestClient, instance: Instance) -> None:
+    url = "/api/v1/datasets/comptages/exports/csv"
+    first, second = client.get(url), client.get(url)
+    assert first.content == second.content
+    digest = hashlib.sha256(first.content).hexdigest()
+    assert second.headers["etag"] == f'"{digest}"'
+    assert int(second.headers["content-length"]) == len(first.content)
+    folder = exports_dir(instance, get_entry(instance, ADMIN, "comptages").latest)
+    assert sorted(p.name for p in folder.iterdir()) == ["csv", "csv.json"]
+    # With a BOM the bytes are not the stored ones: a length, but no digest of them.
+    bom = client.get(url, params={"with_bom": "true"})
+    assert bom.content == b"\xef\xbb\xbf" + first.content
+    assert "etag" not in bom.headers
+    # Other delimiters are kept apart; filtered exports are never stored.
+    assert client.get(url, params={"delimiter": ";"}).content != first.content
+    filtered = client.get(url, params={"where": "mode = 'vélo'"})
+    assert "etag" not in filtered.headers
+    assert len(filtered.content) < len(first.content)
+    assert sorted(p.name for p in folder.iterdir()) == ["csv", "csv-59", "csv-59.json", "csv.json"]
+
+
+def test_rollback_does_not_copy_stored_exports(client: TestClient, instance: Instance) -> None:
+    client.get("/api/v1/datasets/comptages/exports/parquet")
+    restored = rollback(instance, ADMIN, "comptages", 1)
+    assert not exports_dir(instance, restored).exists()
     parquet = client.get("/api/v1/datasets/comptages/exports/parquet").content
     assert pq.read_table(io.BytesIO(parquet)).num_rows == 4
 

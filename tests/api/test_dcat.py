@@ -3,6 +3,7 @@ stable identifiers, Hydra paging."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -33,6 +34,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:D
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
 SYNTAXES = {"ttl": "turtle", "rdf": "xml", "jsonld": "json-ld"}
 SHAPES = {
     "3.0.1": ("dcat-ap-SHACL.ttl", "ranges.ttl"),
@@ -105,6 +107,24 @@ def test_feed_is_valid_dcat_ap(client: TestClient, shared_data: Path) -> None:
     graph = feed(client)
     for release in SHAPES:
         assert violations(graph, release) == [], release
+
+
+def test_downloaded_exports_get_size_and_checksum(client: TestClient, shared_data: Path) -> None:
+    body = client.get("/api/v1/datasets/comptages/exports/csv").content
+    graph = feed(client)
+    [csv] = (d for d in graph.subjects(RDF.type, DCAT.Distribution) if str(d).endswith("/csv"))
+    assert graph.value(csv, DCAT.byteSize).toPython() == len(body)
+    checksum = graph.value(csv, SPDX.checksum)
+    assert str(graph.value(checksum, SPDX.checksumValue)) == hashlib.sha256(body).hexdigest()
+    assert graph.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
+    [json_] = (d for d in graph.subjects(RDF.type, DCAT.Distribution) if str(d).endswith("/json"))
+    assert graph.value(json_, DCAT.byteSize) is None  # not written yet: nothing to state
+    assert violations(graph, "3.0.1") == []
+    # 2.1.1 was narrower than 3: dcat:byteSize as xsd:decimal (3: xsd:nonNegativeInteger) and
+    # SHA-1 as the only checksum algorithm. The feed follows 3; only these two differ.
+    narrower = (str(DCAT.byteSize), str(SPDX.algorithm))
+    assert [v for v in violations(graph, "2.1.1") if not any(p in v for p in narrower)] == []
+    assert len(violations(graph, "2.1.1")) == 2
 
 
 def test_the_shapes_do_bite(client: TestClient, shared_data: Path) -> None:

@@ -63,6 +63,19 @@ def test_ingest_list_show_update_diff_rollback(home: Path) -> None:
     assert "SOCLE_HOME" in run("config", "show")
 
 
+def test_exports_prepare_writes_each_format_once(home: Path) -> None:
+    source = home / "communes.csv"
+    source.write_text("insee;nom\n01053;Bourg-en-Bresse\n", encoding="utf-8")
+    run("ingest", str(source), "--dataset", "communes")
+    output = run("exports", "prepare")
+    # No geometry: GeoJSON is not one of this dataset's formats, and nothing is said of it.
+    assert "communes (csv)" in output and "communes (parquet)" in output
+    assert "geojson" not in output and "3 export(s) prêt(s)" in output
+    assert "1 export(s)" in run("exports", "prepare", "communes", "--formats", "xlsx")
+    result = runner.invoke(app, ["exports", "prepare", "--formats", "pdf"])
+    assert result.exit_code == 2 and "pdf" in result.output
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -73,6 +86,7 @@ def test_ingest_list_show_update_diff_rollback(home: Path) -> None:
         (["ingest", "{good}", "--dataset", "x", "--licence", "maison"], "licence"),
         (["datasets", "show", "inconnu"], "introuvable"),
         (["orgs", "add", "a", "--name", "A", "--siren", "123"], "SIREN"),
+        (["exports", "prepare", "inconnu"], "introuvable"),
     ],
 )
 def test_bad_input_is_a_french_message_and_a_failure_code(

@@ -27,6 +27,7 @@ from rdflib.term import Node
 
 from socle.core.catalog import Entry, visible_entries
 from socle.core.organizations import get_organization
+from socle.core.records import known_export
 from socle.core.tableschema import geometry_field
 from socle.core.views import EXPORT_FORMATS, dataset_view
 from socle.core.vocabularies import FREQUENCIES, FREQUENCY_URI, THEME_URI, THEMES
@@ -36,6 +37,7 @@ from socle.governance.policy import Principal
 from socle.instance import Instance
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 AUTHORITY = "http://publications.europa.eu/resource/authority/"
 IANA_MEDIA_TYPE = "http://www.iana.org/assignments/media-types/"
@@ -106,7 +108,7 @@ def catalog_graph(
     graph.add((catalog, DCAT.service, service))
     start = (query.page - 1) * query.page_size
     for entry in entries[start : start + query.page_size]:
-        dataset = _dataset(graph, entry, base, service, operator)
+        dataset = _dataset(graph, instance, entry, base, service, operator)
         graph.add((catalog, DCAT.dataset, dataset))
         graph.add((service, DCAT.servesDataset, dataset))
     if len(entries) > query.page_size or query.page > 1:
@@ -160,7 +162,9 @@ def _catalog(
     return node
 
 
-def _dataset(graph: Graph, entry: Entry, base: str, service: URIRef, publisher: Node) -> URIRef:
+def _dataset(
+    graph: Graph, instance: Instance, entry: Entry, base: str, service: URIRef, publisher: Node
+) -> URIRef:
     """A dataset from its JSON view, so the feed and the API cannot tell different stories."""
     view = dataset_view(entry, base, full=False)
     node = URIRef(f"{base}/datasets/{view['id']}")
@@ -203,6 +207,8 @@ def _dataset(graph: Graph, entry: Entry, base: str, service: URIRef, publisher: 
             if fmt != "geojson" or geographic:
                 distribution = _distribution(graph, node, fmt, view, licence, service)
                 graph.add((distribution, DCTERMS.modified, Literal(_utc(latest.created_at))))
+                if (stored := known_export(instance, latest, fmt)) is not None:
+                    _describe_bytes(graph, distribution, stored.size, stored.sha256)
                 graph.add((node, DCAT.distribution, distribution))
     return node
 
@@ -235,11 +241,7 @@ def _distribution(
     licence: URIRef | None,
     service: URIRef,
 ) -> URIRef:
-    """One export format of the latest version.
-
-    No ``dcat:byteSize`` nor ``spdx:checksum``: every export is written afresh from the
-    query (engine.exports), so no stored size or digest describes the bytes served.
-    """
+    """One export format of the latest version."""
     node = URIRef(f"{dataset}/distributions/{fmt}")
     url = URIRef(view["links"]["exports"][fmt])
     name = fmt.upper()
@@ -258,6 +260,20 @@ def _distribution(
     if licence is not None:
         graph.add((node, DCTERMS.license, licence))
     return node
+
+
+def _describe_bytes(graph: Graph, distribution: URIRef, size: int, sha256: str) -> None:
+    """Size and digest, known once the whole export was written (engine.exports.store).
+
+    ``xsd:nonNegativeInteger`` as DCAT-AP 3 requires (2.1.1 wanted ``xsd:decimal``).
+    """
+    graph.add((distribution, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
+    checksum, algorithm = BNode(), SPDX.checksumAlgorithm_sha256
+    graph.add((algorithm, RDF.type, SPDX.ChecksumAlgorithm))
+    graph.add((checksum, RDF.type, SPDX.Checksum))
+    graph.add((checksum, SPDX.algorithm, algorithm))
+    graph.add((checksum, SPDX.checksumValue, Literal(sha256, datatype=XSD.hexBinary)))
+    graph.add((distribution, SPDX.checksum, checksum))
 
 
 def _service(graph: Graph, base: str, name: str, publisher: Node) -> URIRef:
@@ -355,6 +371,7 @@ def _new_graph() -> Graph:
         ("skos", SKOS),
         ("vcard", VCARD),
         ("hydra", HYDRA),
+        ("spdx", SPDX),
     ):
         graph.bind(prefix, namespace)
     return graph

@@ -6,12 +6,16 @@ engine sees the schema, so no later step can leak them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
 from socle.core import versions
-from socle.core.catalog import get_entry
+from socle.core.catalog import get_entry, visible_entries
+from socle.core.tableschema import geometry_field
 from socle.engine import Export, RecordQuery, export, run_records
+from socle.engine.exports import StoredExport, find_stored, serve_stored, store, stored_name
+from socle.errors import SocleError
 from socle.governance.policy import Action, Decision, Principal, require
 from socle.instance import Instance
 from socle.storage.tables import Version
@@ -47,10 +51,56 @@ def export_records(
     version: int | None = None,
     **options: Any,
 ) -> tuple[Version, Export]:
-    chosen, schema, query = _prepare(instance, principal, slug, query, version)
+    """The export of a query; a whole version's export is written once and kept."""
+    chosen, schema, restricted = _prepare(instance, principal, slug, query, version)
+    if restricted == RecordQuery(limit=None) and schema == chosen.table_schema:
+        stored = stored_export(instance, chosen, fmt, **options)
+        return chosen, serve_stored(stored, fmt, bom=bool(options.get("bom")))
     memory_limit = instance.settings.query_memory_limit
     paths = versions.data_paths(instance, chosen)
-    return chosen, export(paths, schema, query, fmt, memory_limit=memory_limit, **options)
+    return chosen, export(paths, schema, restricted, fmt, memory_limit=memory_limit, **options)
+
+
+def stored_export(instance: Instance, version: Version, fmt: str, **options: Any) -> StoredExport:
+    """A version's whole export in ``fmt``, written on first demand (no policy check here)."""
+    folder = versions.exports_dir(instance, version)
+    found = find_stored(folder, stored_name(fmt, **options))
+    if found is not None:
+        return found
+    paths = versions.data_paths(instance, version)
+    memory_limit = instance.settings.query_memory_limit
+    options = {k: v for k, v in options.items() if k != "bom"}
+    return store(paths, version.table_schema, fmt, folder, memory_limit=memory_limit, **options)
+
+
+def prepare_exports(
+    instance: Instance, principal: Principal, slugs: list[str] | None, formats: list[str]
+) -> Iterator[tuple[str, str, StoredExport | SocleError]]:
+    """Write the latest version's whole exports ahead of demand, for every dataset by default.
+
+    Yields each (slug, format, result) as it is done; GeoJSON is only for datasets with a
+    geometry; an error on one export is yielded and the others go on.
+    """
+    wanted = (
+        slugs
+        if slugs is not None
+        else [e.dataset.slug for e in visible_entries(instance, principal)]
+    )
+    for slug in wanted:
+        entry = get_entry(instance, principal, slug)
+        if entry.latest is None:
+            continue
+        geographic = geometry_field(entry.latest.table_schema) is not None
+        for fmt in (f for f in formats if f != "geojson" or geographic):
+            try:
+                yield slug, fmt, stored_export(instance, entry.latest, fmt)
+            except SocleError as exc:
+                yield slug, fmt, exc
+
+
+def known_export(instance: Instance, version: Version, fmt: str) -> StoredExport | None:
+    """A version's whole export in ``fmt`` if it was already written, without writing it."""
+    return find_stored(versions.exports_dir(instance, version), stored_name(fmt))
 
 
 def _limits(instance: Instance) -> dict[str, Any]:

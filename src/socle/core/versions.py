@@ -37,6 +37,7 @@ DATA_FILE = "data.parquet"
 SCHEMA_FILE = "schema.json"
 MANIFEST_FILE = "manifest.json"
 RAW_DIR = "raw"
+EXPORTS_DIR = "exports"
 COMMIT_ATTEMPTS = 5
 
 
@@ -117,8 +118,10 @@ def rollback(instance: Instance, principal: Principal, slug: str, number: int) -
     try:
         source = instance.lake.path(old.lake_key)
         for item in source.rglob("*"):
-            if item.is_file() and item.name != ".writer":
-                target = staging / item.relative_to(source)
+            relative = item.relative_to(source)
+            # Stored exports are derived and rewritten on demand; only the version is copied.
+            if item.is_file() and item.name != ".writer" and relative.parts[0] != EXPORTS_DIR:
+                target = staging / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
                 _link_or_copy(item, target)
     except BaseException:
@@ -226,6 +229,11 @@ def get_version(
 def data_paths(instance: Instance, version: Version) -> list[Path]:
     """The Parquet files holding a version's rows."""
     return [instance.lake.path(version.lake_key) / DATA_FILE]
+
+
+def exports_dir(instance: Instance, version: Version) -> Path:
+    """Where a version's whole exports are kept once written (engine.exports.store)."""
+    return instance.lake.path(version.lake_key) / EXPORTS_DIR
 
 
 def raw_path(instance: Instance, version: Version) -> Path:

@@ -3,10 +3,18 @@
 DuckDB writes the file to a private temporary folder in one vectorised pass, then the file
 is streamed in chunks and deleted. Errors (bad query, no geometry) therefore surface before
 the first byte is sent, and memory stays bounded whatever the size.
+
+A version's unfiltered export is the download most people take, and it never changes: it
+is written once into a folder the caller names (beside the version's files) with its size
+and SHA-256, then served from there — which is also what lets the DCAT feed state
+``dcat:byteSize`` and ``spdx:checksum``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -31,6 +39,7 @@ CHUNK = 1 << 20
 EXPORT_TIMEOUT = 600.0
 XLSX_MAX_ROWS = 1_048_575
 DELIMITERS = (",", ";", "\t", "|")
+_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
@@ -38,9 +47,21 @@ class Export:
     media_type: str
     extension: str
     chunks: Iterator[bytes]
+    # Known for stored exports only (without the BOM prefix, which is not stored).
+    size: int | None = None
+    sha256: str | None = None
 
 
-def _stream(folder: Path, target: Path, prefix: bytes = b"") -> Iterator[bytes]:
+@dataclass(frozen=True)
+class StoredExport:
+    """A whole version's export kept on disk, with what describes its bytes."""
+
+    path: Path
+    size: int
+    sha256: str
+
+
+def _stream(target: Path, prefix: bytes = b"", cleanup: Path | None = None) -> Iterator[bytes]:
     try:
         if prefix:
             yield prefix
@@ -48,7 +69,8 @@ def _stream(folder: Path, target: Path, prefix: bytes = b"") -> Iterator[bytes]:
             while chunk := f.read(CHUNK):
                 yield chunk
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if cleanup is not None:
+            shutil.rmtree(cleanup, ignore_errors=True)
 
 
 def _neutralised(compiled: QueryPlan, text_columns: set[str]) -> str:
@@ -147,6 +169,65 @@ FORMATS: dict[str, tuple[str, str, Callable[..., None]]] = {
 }
 
 
+def stored_name(fmt: str, **options: Any) -> str:
+    """File name of a stored export: one per format and CSV delimiter."""
+    if fmt != "csv" or options.get("delimiter", ",") == ",":
+        return fmt
+    return f"csv-{ord(options['delimiter'])}"
+
+
+def find_stored(folder: Path, name: str) -> StoredExport | None:
+    """The stored export ``name`` in ``folder``, if it was written."""
+    try:
+        facts = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    path = folder / name
+    return StoredExport(path, facts["size"], facts["sha256"]) if path.exists() else None
+
+
+def store(
+    paths: list[Path],
+    schema: dict[str, Any],
+    fmt: str,
+    folder: Path,
+    *,
+    memory_limit: str = DEFAULT_MEMORY,
+    timeout: float = EXPORT_TIMEOUT,
+    **options: Any,
+) -> StoredExport:
+    """Write the whole export once into ``folder``; concurrent writers end with equal files."""
+    name = stored_name(fmt, **options)
+    folder.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".export-", dir=folder))
+    try:
+        target = _written(
+            paths, schema, RecordQuery(limit=None), fmt, work, memory_limit, timeout, options
+        )
+        digest = hashlib.sha256()
+        with target.open("rb") as f:
+            while chunk := f.read(CHUNK):
+                digest.update(chunk)
+        stored = StoredExport(folder / name, target.stat().st_size, digest.hexdigest())
+        os.replace(target, stored.path)
+        facts = {"size": stored.size, "sha256": stored.sha256}
+        (work / "facts.json").write_text(json.dumps(facts), encoding="utf-8")
+        os.replace(work / "facts.json", folder / f"{name}.json")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return stored
+
+
+def serve_stored(stored: StoredExport, fmt: str, *, bom: bool = False) -> Export:
+    media_type, extension, _ = FORMATS[fmt]
+    prefix = _BOM if fmt == "csv" and bom else b""
+    # The digest names the stored bytes: a BOM in front makes other bytes, without one.
+    digest = None if prefix else stored.sha256
+    return Export(
+        media_type, extension, _stream(stored.path, prefix), stored.size + len(prefix), digest
+    )
+
+
 def export(
     paths: list[Path],
     schema: dict[str, Any],
@@ -158,17 +239,33 @@ def export(
     **options: Any,
 ) -> Export:
     """The whole result of ``query`` in ``fmt``, ready to stream."""
-    if fmt not in FORMATS:
-        raise InputError(f"Format d'export inconnu « {fmt} » ; formats : {', '.join(FORMATS)}")
-    media_type, extension, write = FORMATS[fmt]
-    compiled = plan(paths, schema, query)
     folder = Path(tempfile.mkdtemp(prefix="socle-export-"))
-    target = folder / f"export.{extension}"
     try:
-        with bounded_connection(timeout, memory_limit) as con:
-            write(con, compiled, schema, target, options)
+        target = _written(paths, schema, query, fmt, folder, memory_limit, timeout, options)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    prefix = b"\xef\xbb\xbf" if fmt == "csv" and options.get("bom") else b""
-    return Export(media_type, extension, _stream(folder, target, prefix))
+    media_type, extension, _ = FORMATS[fmt]
+    prefix = _BOM if fmt == "csv" and options.get("bom") else b""
+    return Export(media_type, extension, _stream(target, prefix, cleanup=folder))
+
+
+def _written(
+    paths: list[Path],
+    schema: dict[str, Any],
+    query: RecordQuery,
+    fmt: str,
+    folder: Path,
+    memory_limit: str,
+    timeout: float,
+    options: dict[str, Any],
+) -> Path:
+    """The export written by DuckDB into ``folder``; errors before any byte is served."""
+    if fmt not in FORMATS:
+        raise InputError(f"Format d'export inconnu « {fmt} » ; formats : {', '.join(FORMATS)}")
+    _, extension, write = FORMATS[fmt]
+    compiled = plan(paths, schema, query)
+    target = folder / f"export.{extension}"
+    with bounded_connection(timeout, memory_limit) as con:
+        write(con, compiled, schema, target, options)
+    return target

@@ -162,8 +162,9 @@ def exports(
     options: dict[str, Any] = {"delimiter": delimiter, "bom": with_bom} if fmt == "csv" else {}
     chosen, result = export_records(instance, principal, slug, query, fmt, version, **options)
     filename = f"{slug}-v{chosen.number}.{result.extension}"
-    return StreamingResponse(
-        result.chunks,
-        media_type=result.media_type,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
-    )
+    headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"}
+    if result.size is not None:
+        headers["Content-Length"] = str(result.size)
+    if result.sha256 is not None:
+        headers["ETag"] = f'"{result.sha256}"'
+    return StreamingResponse(result.chunks, media_type=result.media_type, headers=headers)
