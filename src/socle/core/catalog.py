@@ -1,15 +1,13 @@
 """The catalog: finding, reading and editing datasets' metadata, always through the policy.
 
-Search runs over the datasets the caller may see, so totals and facet counts never reveal
-what is hidden. Catalogs hold hundreds to a few thousand entries: ranking in Python over the
-visible set is simple and fast enough; a search index can replace it behind this function.
+Search asks the policy which datasets the caller may see, then ranks and counts within that
+set only, so totals and facet counts never reveal what is hidden. Texts, facet values and
+sort keys come from the in-memory search index (core.search_index); only the page shown is
+loaded from the database.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
@@ -18,17 +16,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from socle.core.metadata import DatasetMetadata, check_slug
-from socle.core.quality import current_score
-from socle.core.vocabularies import LICENCES, THEMES
+from socle.core.search_index import FACETS, current_index, fold
 from socle.errors import ConflictError, InputError, NotFoundError
 from socle.governance.policy import Action, Principal, require, visible_clause
 from socle.instance import Instance
 from socle.storage.tables import Dataset, Organization, Version
 
 SortKey = Literal["relevance", "date", "title"]
-FACETS = ("theme", "organization", "keyword", "format", "licence", "quality")
-# Quality facet: the latest version's score today, in three bands.
-QUALITY_LEVELS = {"bon": "80 et plus", "moyen": "de 50 à 79", "faible": "moins de 50"}
 MAX_PAGE_SIZE = 100
 
 
@@ -53,12 +47,6 @@ class SearchResult:
     total_count: int
     entries: list[Entry]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: « Vélo » and « velo » match."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def get_entry(instance: Instance, principal: Principal, slug: str) -> Entry:
@@ -95,25 +83,35 @@ def search(
     unknown = set(active) - set(FACETS)
     if unknown:
         raise InputError(f"Filtre(s) inconnu(s) : {sorted(unknown)}")
-    entries = visible_entries(instance, principal)
+    index = current_index(instance)
+    with instance.db.session() as session:
+        visible = set(session.scalars(select(Dataset.id).where(visible_clause(principal))))
     words = fold(q).split() if q else []
-    scored = [(e, _score(e, words)) for e in entries]
-    matched = [(e, s) for e, s in scored if s > 0 or not words]
-    filtered = [
-        (e, s) for e, s in matched if all(v in _facet_values(e, k) for k, v in active.items())
-    ]
+    wanted = set(active.items())
+    matched = []  # (position in the index, relevance)
+    for position, indexed in enumerate(index.datasets):
+        if indexed.id in visible and wanted <= indexed.facets:
+            relevance = indexed.score(words) if words else 0
+            if relevance or not words:
+                matched.append((position, relevance))
+    found = index.datasets
     sort = sort or ("relevance" if words else "date")
+    # The index lists the newest edits first: sorts are stable, so ties stay newest first.
     if sort == "title":
-        filtered.sort(key=lambda es: fold(es[0].dataset.title))
+        matched.sort(key=lambda m: found[m[0]].sort_title)
     elif sort == "relevance":
-        filtered.sort(key=lambda es: (-es[1], -_timestamp(es[0])))
-    else:
-        filtered.sort(key=lambda es: -_timestamp(es[0]))
+        matched.sort(key=lambda m: -m[1])
     start = (page - 1) * page_size
+    page_ids = [found[position].id for position, _ in matched[start : start + page_size]]
+    with instance.db.session() as session:
+        entries = _entries(session, page_ids)
+    facets = index.facet_counts([position for position, _ in matched])
     return SearchResult(
-        total_count=len(filtered),
-        entries=[e for e, _ in filtered[start : start + page_size]],
-        facets=_facets(e for e, _ in filtered),
+        total_count=len(matched),
+        entries=entries,
+        facets={
+            facet: [FacetValue(*value) for value in values] for facet, values in facets.items()
+        },
     )
 
 
@@ -165,13 +163,22 @@ def apply_metadata(dataset: Dataset, metadata: DatasetMetadata) -> None:
 def visible_entries(instance: Instance, principal: Principal) -> list[Entry]:
     """Every dataset the principal may see, with its organization and latest version."""
     with instance.db.session() as session:
-        datasets = session.scalars(
-            select(Dataset)
-            .options(selectinload(Dataset.organization), selectinload(Dataset.schema))
-            .where(visible_clause(principal))
-        ).all()
-        latest = _latest_versions(session, [d.id for d in datasets])
-    return [Entry(d, d.organization, latest.get(d.id)) for d in datasets]
+        ids = session.scalars(select(Dataset.id).where(visible_clause(principal))).all()
+        return _entries(session, list(ids))
+
+
+def _entries(session: Session, dataset_ids: list[str]) -> list[Entry]:
+    """The datasets of ``dataset_ids`` as entries, in that order (missing ones skipped)."""
+    datasets = session.scalars(
+        select(Dataset)
+        .options(selectinload(Dataset.organization), selectinload(Dataset.schema))
+        .where(Dataset.id.in_(dataset_ids))
+    ).all()
+    by_id = {d.id: d for d in datasets}
+    latest = _latest_versions(session, list(by_id))
+    return [
+        Entry(by_id[i], by_id[i].organization, latest.get(i)) for i in dataset_ids if i in by_id
+    ]
 
 
 def _latest_versions(session: Session, dataset_ids: list[str]) -> dict[str, Version]:
@@ -189,74 +196,3 @@ def _latest_versions(session: Session, dataset_ids: list[str]) -> dict[str, Vers
         )
     ).all()
     return {v.dataset_id: v for v in rows}
-
-
-def _score(entry: Entry, words: list[str]) -> int:
-    if not words:
-        return 0
-    d = entry.dataset
-    fields = (
-        (fold(d.title), 3),
-        (fold(" ".join(d.keywords)), 2),
-        (fold(d.description), 1),
-        (fold(entry.organization.name if entry.organization else ""), 1),
-    )
-    total = 0
-    for word in words:
-        hits = sum(weight for text, weight in fields if word in text)
-        if not hits:
-            return 0
-        total += hits
-    return total
-
-
-def _timestamp(entry: Entry) -> float:
-    return entry.dataset.modified_at.timestamp()
-
-
-def _facet_values(entry: Entry, facet: str) -> list[str]:
-    d = entry.dataset
-    if facet == "theme":
-        return list(d.themes)
-    if facet == "organization":
-        return [entry.organization.slug] if entry.organization else []
-    if facet == "keyword":
-        return list(d.keywords)
-    if facet == "format":
-        return [entry.latest.format] if entry.latest else []
-    if facet == "quality":
-        return [level] if (level := _quality_level(entry)) else []
-    return [d.licence]
-
-
-def _quality_level(entry: Entry) -> str | None:
-    current = current_score(entry.dataset, entry.latest) if entry.latest else None
-    if current is None:
-        return None
-    return "bon" if current["score"] >= 80 else "moyen" if current["score"] >= 50 else "faible"
-
-
-def _facet_label(entry: Entry, facet: str, value: str) -> str:
-    if facet == "theme":
-        return THEMES.get(value, value)
-    if facet == "organization" and entry.organization:
-        return entry.organization.name
-    if facet == "licence":
-        return LICENCES.get(value, (value, ""))[0]
-    if facet == "quality":
-        return QUALITY_LEVELS[value]
-    return value.upper() if facet == "format" else value
-
-
-def _facets(entries: Iterable[Entry]) -> dict[str, list[FacetValue]]:
-    counts: dict[str, Counter[str]] = {f: Counter() for f in FACETS}
-    labels: dict[tuple[str, str], str] = {}
-    for entry in entries:
-        for facet in FACETS:
-            for value in _facet_values(entry, facet):
-                counts[facet][value] += 1
-                labels.setdefault((facet, value), _facet_label(entry, facet, value))
-    return {
-        facet: [FacetValue(v, labels[(facet, v)], n) for v, n in counter.most_common()]
-        for facet, counter in counts.items()
-    }

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from socle.core.catalog import fold
+from socle.core.search_index import fold
 from socle.errors import ConflictError, InputError, NotFoundError
 from socle.governance.policy import Action, Principal, require, visible_clause
 from socle.ingest.remote import is_url

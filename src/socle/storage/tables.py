@@ -100,7 +100,8 @@ class Dataset(Base):
     themes: Mapped[list[str]] = mapped_column(default=list)
     keywords: Mapped[list[str]] = mapped_column(default=list)
     licence: Mapped[str] = mapped_column(String(50), default="notspecified")
-    access: Mapped[str] = mapped_column(String(20), default="internal")
+    # Indexed for the policy's listing and the catalog's change check (core.search_index).
+    access: Mapped[str] = mapped_column(String(20), default="internal", index=True)
     contact_name: Mapped[str | None] = mapped_column(String(300))
     contact_email: Mapped[str | None] = mapped_column(String(300))
     spatial: Mapped[list[str]] = mapped_column(default=list)
@@ -111,7 +112,9 @@ class Dataset(Base):
     primary_key: Mapped[list[str]] = mapped_column(default=list)
     schema_id: Mapped[str | None] = mapped_column(ForeignKey("schemas.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    modified_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    modified_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
 
     organization: Mapped[Organization | None] = relationship(back_populates="datasets")
     schema: Mapped[RegisteredSchema | None] = relationship()
@@ -129,7 +132,9 @@ class Version(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, index=True
+    )
     created_by: Mapped[str] = mapped_column(String(200))
     method: Mapped[str] = mapped_column(String(30))  # ingest | rollback | clean
     source_name: Mapped[str] = mapped_column(String(500))
