@@ -23,7 +23,7 @@ from socle.sql import identifier
 COMPARATORS = {"=": "=", "!=": "!=", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 TRUE_WORDS = {"true", "oui", "vrai", "1"}
 FALSE_WORDS = {"false", "non", "faux", "0"}
-TEXT_SEARCHABLE = {"string"}
+TEXT_SEARCHABLE = {"string", "array"}
 
 
 def fold(text: str) -> str:
@@ -181,12 +181,24 @@ class _Compiler:
                     raise self.error("Seuls = et != se comparent à null", op)  # type: ignore[arg-type]
                 negation = "NOT " if comparator == "!=" else ""
                 return f"({self.operand(a, b)} IS {negation}NULL)"
+            if a.data == "field" and b.data != "field" and self.field_type(a) == "array":
+                if comparator not in ("=", "!="):
+                    raise self.error("Seuls = et != s'appliquent à un champ multivalué", op)  # type: ignore[arg-type]
+                contains = self.contains(a, [b])
+                return f"(NOT {contains})" if comparator == "!=" else f"({contains})"
         return f"({self.operand(left, right)} {comparator} {self.operand(right, left)})"
+
+    def contains(self, subject: Tree, values: list[Tree]) -> str:
+        """A multivalued field holding one of ``values``."""
+        bound = ", ".join(self.bind(self.literal_text(v)) for v in values)
+        return f"list_has_any({identifier(self.field_name(subject))}, [{bound}])"
 
     def _values(self, subject: Tree, literals: Tree) -> str:
         if subject.data != "field":
             raise self.error("« in » s'applique à un champ", subject)
         type_, name = self.field_type(subject), self.field_name(subject)
+        if type_ == "array":
+            return self.contains(subject, literals.children)  # type: ignore[arg-type]
         values = [self.typed_value(type_, v, name) for v in literals.children]  # type: ignore[arg-type]
         return f"{identifier(name)} IN ({', '.join(values)})"
 
