@@ -58,6 +58,7 @@ def test_catalog_lists_visible_datasets_in_ods_shape(client: TestClient) -> None
     ("params", "expected"),
     [
         ({"where": "keyword = 'vélo'"}, 1),
+        ({"where": "'vélo' in keyword"}, 1),
         ({"where": "keyword = 'ENVI'"}, 0),
         ({"where": "search(title, 'velos')"}, 1),
         ({"where": "records_count > 3 and publisher = 'Agglomération du Val'"}, 1),
@@ -270,3 +271,54 @@ def test_injection_in_refine_value_stays_a_value(client: TestClient) -> None:
     assert body["total_count"] == 0
     # Comparing two literals is valid ODSQL; both are bound values, never SQL.
     assert get(client, RECORDS, where="commune = 'x' or 1=1")["total_count"] == 4
+
+
+# ODSQL as the documentation's examples write it ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("params", "results"),
+    [
+        (
+            {"select": "count(*) as n", "group_by": "year(date_heure) as annee"},
+            [{"annee": 2024, "n": 4}],
+        ),
+        (
+            {"select": "count(*)", "group_by": "date_format(date_heure, 'yyyy-MM') as mois"},
+            [{"mois": "2024-01", "count(*)": 4}],
+        ),
+        (
+            {
+                "select": "count(distinct commune) as communes",
+                "where": "startswith(code_insee, '01')",
+            },
+            [{"communes": 2}],
+        ),
+        (
+            {"select": "commune", "where": "hour(date_heure) in [9..9] and 'vélo' in mode"},
+            [{"commune": "Bourg-en-Bresse"}],
+        ),
+        (
+            {
+                "select": "commune, count(*) as n",
+                "group_by": "commune",
+                "order_by": "count(*) desc, commune",
+                "limit": 1,
+            },
+            [{"commune": "Bourg-en-Bresse", "n": 2}],
+        ),
+    ],
+)
+def test_odsql_examples(client: TestClient, params: dict[str, Any], results: list[Any]) -> None:
+    assert get(client, RECORDS, **params)["results"] == results
+
+
+def test_geo_functions_answer_a_clear_ods_error(client: TestClient) -> None:
+    message = ods_error(
+        client,
+        RECORDS,
+        400,
+        "ODSQLError",
+        where="within_distance(commune, geom'POINT(5.2 46.2)', 1km)",
+    )
+    assert "non prise en charge" in message

@@ -64,6 +64,20 @@ def record_id_sql(fields: dict[str, str]) -> str:
     return f"sha1(CAST(json_object({pairs}) AS VARCHAR))"
 
 
+def _is_default(select: str | None) -> bool:
+    return not select or select.strip() in ("", "*")
+
+
+def _with_group_keys(
+    select: list[tuple[str, str]], groups: list[tuple[str, str]], *, default: bool
+) -> list[tuple[str, str]]:
+    """Group keys first, as ODS answers them, unless ``select`` already has them."""
+    chosen = [] if default else select
+    names = {name for _, name in chosen} | {sql for sql, _ in chosen}
+    keys = [(sql, name) for sql, name in groups if name not in names and sql not in names]
+    return keys + chosen
+
+
 def plan(source: Source, schema: dict[str, Any], query: RecordQuery) -> QueryPlan:
     """Compile ``query`` against the version's schema (the allow-list of identifiers)."""
     fields = field_types(schema)
@@ -81,7 +95,11 @@ def plan(source: Source, schema: dict[str, Any], query: RecordQuery) -> QueryPla
         conditions.append(f"{record_id_sql(fields)} = ?")
         params.append(query.record_id)
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    group_by = compile_group_by(query.group_by, fields, aliases) if query.group_by else []
+    groups = compile_group_by(query.group_by, fields, aliases) if query.group_by else []
+    if groups:
+        select = _with_group_keys(select, groups, default=_is_default(query.select))
+    group_by = [sql for sql, _ in groups]
+    aliases = {name for _, name in select}
     order_by = compile_order_by(query.order_by, fields, aliases) if query.order_by else []
     projection = ", ".join(f"{sql} AS {identifier(name)}" for sql, name in select)
     table = identifier(source) if isinstance(source, str) else parquet_source(source)
