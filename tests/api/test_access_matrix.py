@@ -14,7 +14,14 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
 # Path parameter -> value to use when calling a route anonymously.
-SAMPLE_VALUES = {"number": "1", "fmt": "csv", "path": "x", "reference": "aides@2"}
+SAMPLE_VALUES = {
+    "number": "1",
+    "fmt": "csv",
+    "path": "x",
+    "reference": "aides@2",
+    # ODS record id (SHA-1 of the content) of the first row of the public dataset
+    "record_id": "fb6d2824c8beb4b06278aa7cc86b62f0cabde580",
+}
 EXEMPT: dict[str, str] = {
     "/api/v1/openapi.json": "describes routes, holds no data",
     "/api/v1/docs": "static documentation page",

@@ -42,6 +42,14 @@ def read_records(
     return RecordsPage(chosen, total, rows)
 
 
+def visible_schema(
+    instance: Instance, principal: Principal, slug: str, version: int | None = None
+) -> dict[str, Any]:
+    """The schema of the fields ``principal`` may query in the version."""
+    _, schema, _ = _prepare(instance, principal, slug, RecordQuery(), version)
+    return schema
+
+
 def export_records(
     instance: Instance,
     principal: Principal,

@@ -16,6 +16,7 @@ from typing import Any
 from lark import Token, Tree
 
 from socle.core.tableschema import NUMERIC_TYPES
+from socle.engine import functions
 from socle.engine.parser import parse
 from socle.errors import QuerySyntaxError
 from socle.sql import identifier
@@ -23,7 +24,7 @@ from socle.sql import identifier
 COMPARATORS = {"=": "=", "!=": "!=", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 TRUE_WORDS = {"true", "oui", "vrai", "1"}
 FALSE_WORDS = {"false", "non", "faux", "0"}
-TEXT_SEARCHABLE = {"string"}
+TEXT_SEARCHABLE = {"string", "array"}
 
 
 def fold(text: str) -> str:
@@ -82,6 +83,25 @@ class _Compiler:
 
     def field_type(self, node: Tree) -> str:
         return self.fields.get(self.field_name(node), "string")
+
+    def scalar(self, node: Tree) -> tuple[str, str, str]:
+        """(SQL, default output name, type) of a field or a function of one field."""
+        if node.data == "field":
+            name = self.field_name(node)
+            return identifier(name), name, self.fields.get(name, "string")
+        function, subject, *rest = node.children
+        assert isinstance(subject, Tree)
+        argument = self.literal_text(rest[0]) if rest else None  # type: ignore[arg-type]
+        name = self.field_name(subject)
+        try:
+            return functions.scalar(
+                str(function).lower(), identifier(name), name, self.field_type(subject), argument
+            )
+        except ValueError as exc:
+            raise self.error(str(exc), node) from None
+
+    def is_scalar(self, node: Tree) -> bool:
+        return node.data in ("field", "function")
 
     # Values -------------------------------------------------------------------------------
 
@@ -145,10 +165,11 @@ class _Compiler:
         return self.bind(text)
 
     def operand(self, node: Tree, other: Tree) -> str:
-        if node.data == "field":
-            return identifier(self.field_name(node))
-        if other.data == "field":
-            return self.typed_value(self.field_type(other), node, self.field_name(other))
+        if self.is_scalar(node):
+            return self.scalar(node)[0]
+        if self.is_scalar(other):
+            _, name, type_ = self.scalar(other)
+            return self.typed_value(type_, node, name)
         return self.bind(self.literal_text(node))
 
     # Expressions --------------------------------------------------------------------------
@@ -181,20 +202,69 @@ class _Compiler:
                     raise self.error("Seuls = et != se comparent à null", op)  # type: ignore[arg-type]
                 negation = "NOT " if comparator == "!=" else ""
                 return f"({self.operand(a, b)} IS {negation}NULL)"
+            if a.data == "field" and b.data != "field" and self.field_type(a) == "array":
+                if comparator not in ("=", "!="):
+                    raise self.error("Seuls = et != s'appliquent à un champ multivalué", op)  # type: ignore[arg-type]
+                contains = self.contains(a, [b])
+                return f"(NOT {contains})" if comparator == "!=" else f"({contains})"
         return f"({self.operand(left, right)} {comparator} {self.operand(right, left)})"
 
+    def contains(self, subject: Tree, values: list[Tree]) -> str:
+        """A multivalued field holding one of ``values``."""
+        bound = ", ".join(self.bind(self.literal_text(v)) for v in values)
+        return f"list_has_any({identifier(self.field_name(subject))}, [{bound}])"
+
     def _values(self, subject: Tree, literals: Tree) -> str:
-        if subject.data != "field":
+        if not self.is_scalar(subject):
             raise self.error("« in » s'applique à un champ", subject)
-        type_, name = self.field_type(subject), self.field_name(subject)
+        sql, name, type_ = self.scalar(subject)
+        if type_ == "array":
+            return self.contains(subject, literals.children)  # type: ignore[arg-type]
         values = [self.typed_value(type_, v, name) for v in literals.children]  # type: ignore[arg-type]
-        return f"{identifier(name)} IN ({', '.join(values)})"
+        return f"{sql} IN ({', '.join(values)})"
 
     def _in(self, node: Tree) -> str:
         return f"({self._values(*node.children)})"  # type: ignore[arg-type]
 
     def _not_in(self, node: Tree) -> str:
         return f"(NOT {self._values(*node.children)})"  # type: ignore[arg-type]
+
+    def _in_range(self, node: Tree) -> str:
+        """``x in [a..b]``: brackets turned inwards include the bound, outwards exclude it."""
+        subject, opening, low, high, closing = node.children
+        assert isinstance(subject, Tree) and isinstance(low, Tree) and isinstance(high, Tree)
+        if not self.is_scalar(subject):
+            raise self.error("« in [a..b] » s'applique à un champ", subject)
+        sql, name, type_ = self.scalar(subject)
+        lower = ">=" if str(opening) == "[" else ">"
+        upper = "<=" if str(closing) == "]" else "<"
+        low_sql = self.typed_value(type_, low, name)
+        high_sql = self.typed_value(type_, high, name)
+        return f"({sql} {lower} {low_sql} AND {sql} {upper} {high_sql})"
+
+    def _contains(self, node: Tree) -> str:
+        """``'vélo' in keyword``: one of a multivalued field's values, or a plain equality."""
+        value, subject = node.children
+        assert isinstance(value, Tree) and isinstance(subject, Tree)
+        if self.is_scalar(value):
+            raise self.error("À gauche de « in champ », une valeur est attendue", value)
+        if self.field_type(subject) == "array":
+            return f"({self.contains(subject, [value])})"
+        return f"({self.operand(subject, value)} = {self.operand(value, subject)})"
+
+    def _startswith(self, node: Tree) -> str:
+        _, subject, text = node.children
+        assert isinstance(subject, Tree) and isinstance(text, Tree)
+        column = f"CAST({identifier(self.field_name(subject))} AS VARCHAR)"
+        return f"starts_with({column}, {self.bind(self.literal_text(text) or '')})"
+
+    def _geo(self, node: Tree) -> str:
+        function = str(node.children[0]).lower()
+        raise self.error(
+            f"Fonction « {function} » non prise en charge pour l'instant "
+            "(filtres géographiques à venir)",
+            node,
+        )
 
     def _pattern(self, node: Tree) -> str:
         subject, pattern = node.children
@@ -270,14 +340,24 @@ class _Compiler:
             return f"count(DISTINCT {identifier(name)})", f"count(distinct {name})"
         if function in ("sum", "avg") and self.field_type(subject) not in NUMERIC_TYPES:
             raise self.error(f"{function} s'applique à un champ numérique, pas à « {name} »", node)
+        if (node.data == "aggregate_param") != (function == "percentile"):
+            raise self.error(
+                "percentile s'écrit percentile(champ, 90) ; les autres agrégats ont un argument",
+                node,
+            )
+        if function == "percentile":
+            try:
+                return functions.percentile(identifier(name), name, str(node.children[2]))
+            except ValueError as exc:
+                raise self.error(str(exc), node) from None
         return f"{function}({identifier(name)})", f"{function}({name})"
 
     def item(self, node: Tree) -> tuple[str, str]:
         target = node.children[0]
         assert isinstance(target, Tree)
-        if target.data == "field":
-            name = self.field_name(target)
-            return identifier(name), name
+        if self.is_scalar(target):
+            sql, name, _ = self.scalar(target)
+            return sql, name
         return self.aggregate(target)
 
 
@@ -295,6 +375,17 @@ def compile_fulltext(text: str, fields: dict[str, str], params: list[Any]) -> st
     return sql
 
 
+def _named(item: tuple[str, str], node: Tree) -> tuple[str, str]:
+    """The item with its ``as`` alias as output name, if it has one."""
+    if len(node.children) < 2:
+        return item
+    alias = node.children[1]
+    assert isinstance(alias, Tree)
+    token = alias.children[0]
+    assert isinstance(token, Token)
+    return item[0], token.value[1:-1] if token.type == "BACKQUOTED" else token.value
+
+
 def compile_select(text: str | None, fields: dict[str, str]) -> tuple[list[tuple[str, str]], bool]:
     if not text or not text.strip() or text.strip() == "*":
         return [(identifier(n), n) for n in fields], False
@@ -302,23 +393,20 @@ def compile_select(text: str | None, fields: dict[str, str]) -> tuple[list[tuple
     items = []
     for node in parse("select", text).children:
         assert isinstance(node, Tree)
-        sql, name = compiler.item(node)
-        if len(node.children) > 1:
-            alias = node.children[1]
-            assert isinstance(alias, Tree)
-            token = alias.children[0]
-            assert isinstance(token, Token)
-            name = token.value[1:-1] if token.type == "BACKQUOTED" else token.value
-        items.append((sql, name))
+        items.append(_named(compiler.item(node), node))
     names = [n for _, n in items]
     if len(set(names)) != len(names):
         raise QuerySyntaxError("Nom de colonne en double dans « select »", parameter="select")
     return items, compiler.aggregated
 
 
-def compile_group_by(text: str, fields: dict[str, str], aliases: set[str]) -> list[str]:
+def compile_group_by(text: str, fields: dict[str, str], aliases: set[str]) -> list[tuple[str, str]]:
+    """(SQL, output name) of each group key: a field, an alias, or a function of a field."""
     compiler = _Compiler("group_by", fields, aliases)
-    return [identifier(compiler.field_name(n)) for n in parse("group_by", text).children]  # type: ignore[arg-type]
+    return [
+        _named(compiler.item(node), node)  # type: ignore[arg-type]
+        for node in parse("group_by", text).children
+    ]
 
 
 def compile_order_by(text: str, fields: dict[str, str], aliases: set[str]) -> list[str]:

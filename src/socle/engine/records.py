@@ -24,9 +24,11 @@ from socle.engine.compiler import (
     compile_where,
 )
 from socle.errors import InputError, LimitExceededError, QuerySyntaxError
-from socle.sql import identifier, parquet_source
+from socle.sql import identifier, literal, parquet_source
 
 MAX_WINDOW = 10_000
+RECORD_ID = "_id"
+Source = list[Path] | str  # a version's Parquet files, or the name of a registered table
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MEMORY = "1GB"
 
@@ -42,6 +44,8 @@ class RecordQuery:
     q: str | None = None
     limit: int | None = 10
     offset: int = 0
+    with_id: bool = False  # add RECORD_ID, the row's content hash, to every row
+    record_id: str | None = None  # only the rows with this RECORD_ID
 
 
 @dataclass
@@ -54,30 +58,59 @@ class QueryPlan:
     columns: list[str]
 
 
-def plan(paths: list[Path], schema: dict[str, Any], query: RecordQuery) -> QueryPlan:
+def record_id_sql(fields: dict[str, str]) -> str:
+    """SHA-1 of the row's content as JSON: the same row keeps its id from version to version."""
+    pairs = ", ".join(f"{literal(name)}, {identifier(name)}" for name in fields)
+    return f"sha1(CAST(json_object({pairs}) AS VARCHAR))"
+
+
+def _is_default(select: str | None) -> bool:
+    return not select or select.strip() in ("", "*")
+
+
+def _with_group_keys(
+    select: list[tuple[str, str]], groups: list[tuple[str, str]], *, default: bool
+) -> list[tuple[str, str]]:
+    """Group keys first, as ODS answers them, unless ``select`` already has them."""
+    chosen = [] if default else select
+    names = {name for _, name in chosen} | {sql for sql, _ in chosen}
+    keys = [(sql, name) for sql, name in groups if name not in names and sql not in names]
+    return keys + chosen
+
+
+def plan(source: Source, schema: dict[str, Any], query: RecordQuery) -> QueryPlan:
     """Compile ``query`` against the version's schema (the allow-list of identifiers)."""
     fields = field_types(schema)
     params: list[Any] = []
     select, aggregated = compile_select(query.select, fields)
+    if query.with_id and not aggregated and not query.group_by:
+        select = [(record_id_sql(fields), RECORD_ID), *select]
     aliases = {name for _, name in select}
     conditions = []
     if query.where and query.where.strip():
         conditions.append(compile_where(query.where, fields, params))
     if query.q and query.q.strip():
         conditions.append(compile_fulltext(query.q, fields, params))
+    if query.record_id is not None:
+        conditions.append(f"{record_id_sql(fields)} = ?")
+        params.append(query.record_id)
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    group_by = compile_group_by(query.group_by, fields, aliases) if query.group_by else []
+    groups = compile_group_by(query.group_by, fields, aliases) if query.group_by else []
+    if groups:
+        select = _with_group_keys(select, groups, default=_is_default(query.select))
+    group_by = [sql for sql, _ in groups]
+    aliases = {name for _, name in select}
     order_by = compile_order_by(query.order_by, fields, aliases) if query.order_by else []
     projection = ", ".join(f"{sql} AS {identifier(name)}" for sql, name in select)
-    source = parquet_source(paths)
-    body = f"SELECT {projection} FROM {source}{where}"  # noqa: S608 - identifiers from schema
+    table = identifier(source) if isinstance(source, str) else parquet_source(source)
+    body = f"SELECT {projection} FROM {table}{where}"  # noqa: S608 - identifiers from schema
     if group_by:
         body += f" GROUP BY {', '.join(group_by)}"
         count_sql = f"SELECT count(*) FROM ({body})"  # noqa: S608
     elif aggregated:
         count_sql = "SELECT 1"
     else:
-        count_sql = f"SELECT count(*) FROM {source}{where}"  # noqa: S608
+        count_sql = f"SELECT count(*) FROM {table}{where}"  # noqa: S608
     rows_sql = body + (f" ORDER BY {', '.join(order_by)}" if order_by else "")
     if query.limit is not None:
         rows_sql += f" LIMIT {int(query.limit)} OFFSET {int(query.offset)}"
@@ -135,20 +168,27 @@ def jsonable(value: Any) -> Any:
 
 
 def run_records(
-    paths: list[Path],
+    source: Source,
     schema: dict[str, Any],
     query: RecordQuery,
     *,
     timeout: float = DEFAULT_TIMEOUT,
     memory_limit: str = DEFAULT_MEMORY,
+    tables: dict[str, Any] | None = None,
 ) -> tuple[int, list[dict[str, Any]]]:
-    """The total count of matching rows (or groups) and the requested page of them."""
+    """The total count of matching rows (or groups) and the requested page of them.
+
+    ``tables`` registers in-memory tables (Arrow) under their names for this query only, so a
+    ``source`` naming one queries it: the catalog uses this to query datasets' metadata.
+    """
     if query.limit is not None and query.offset + query.limit > MAX_WINDOW:
         raise InputError(
             f"offset + limit ne peut dépasser {MAX_WINDOW} : utilisez les exports pour tout lire"
         )
-    compiled = plan(paths, schema, query)
+    compiled = plan(source, schema, query)
     with bounded_connection(timeout, memory_limit) as con:
+        for name, table in (tables or {}).items():
+            con.register(name, table)
         rows = con.execute(compiled.rows_sql, compiled.params).fetchall()
         if query.offset == 0 and query.limit is not None and len(rows) < query.limit:
             total = len(rows)  # the page holds every match: no need to count them again
