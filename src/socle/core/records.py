@@ -12,6 +12,7 @@ from typing import Any
 from socle.core import versions
 from socle.core.catalog import get_entry
 from socle.engine import Export, RecordQuery, export, run_records
+from socle.engine.records import MAX_WINDOW
 from socle.governance.policy import Action, Decision, Principal, require
 from socle.instance import Instance
 from socle.storage.tables import Version
@@ -30,12 +31,21 @@ def read_records(
     slug: str,
     query: RecordQuery,
     version: int | None = None,
+    *,
+    max_window: int | None = MAX_WINDOW,
 ) -> RecordsPage:
     chosen, schema, query = _prepare(instance, principal, slug, query, version)
-    total, rows = run_records(
-        versions.data_paths(instance, chosen), schema, query, **_limits(instance)
-    )
+    paths = versions.data_paths(instance, chosen)
+    total, rows = run_records(paths, schema, query, max_window=max_window, **_limits(instance))
     return RecordsPage(chosen, total, rows)
+
+
+def readable_schema(
+    instance: Instance, principal: Principal, slug: str, version: int | None = None
+) -> dict[str, Any]:
+    """The Table Schema a read would see: the version's, less the columns the policy hides."""
+    _, schema, _ = _prepare(instance, principal, slug, RecordQuery(), version)
+    return schema
 
 
 def export_records(

@@ -141,11 +141,19 @@ def run_records(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     memory_limit: str = DEFAULT_MEMORY,
+    max_window: int | None = MAX_WINDOW,
 ) -> tuple[int, list[dict[str, Any]]]:
-    """The total count of matching rows (or groups) and the requested page of them."""
-    if query.limit is not None and query.offset + query.limit > MAX_WINDOW:
+    """The total count of matching rows (or groups) and the requested page of them.
+
+    ``max_window`` bounds offset + limit (None: no bound, for APIs that page without one).
+    """
+    if (
+        max_window is not None
+        and query.limit is not None
+        and query.offset + query.limit > max_window
+    ):
         raise InputError(
-            f"offset + limit ne peut dépasser {MAX_WINDOW} : utilisez les exports pour tout lire"
+            f"offset + limit ne peut dépasser {max_window} : utilisez les exports pour tout lire"
         )
     compiled = plan(paths, schema, query)
     with bounded_connection(timeout, memory_limit) as con:
