@@ -12,6 +12,7 @@ import json
 import logging
 import re
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -65,9 +66,13 @@ async def _request_data(request: Request) -> dict[str, Any]:
     if len(body) > MAX_BODY:
         raise _BadRequest("corps de requête trop volumineux (1 Mio au plus)")
     content_type = request.headers.get("content-type", "")
-    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        form = await request.form()
-        items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    if content_type.startswith("multipart/form-data"):
+        raise _BadRequest("envoi de fichiers non pris en charge : API en lecture seule")
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        try:
+            items = parse_qsl(body.decode(), keep_blank_values=True)
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise _BadRequest(f"formulaire illisible : {exc}") from None
         if len(items) == 1 and items[0][1] in ("", "1"):
             body = items[0][0].encode()  # CKAN's old clients post the JSON as a form key
         elif items:

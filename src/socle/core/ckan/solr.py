@@ -64,7 +64,7 @@ def free_terms(text: str) -> list[str]:
     try:
         node = parse(text, "q")
     except SearchError:
-        return fold(text).split()
+        return re.findall(r"\w+", fold(text))
     terms: list[str] = []
     stack = [node]
     while stack:
@@ -79,7 +79,7 @@ def free_terms(text: str) -> list[str]:
 
 def plain_words(text: str) -> Predicate:
     """Every word somewhere in the text: how CKAN's edismax reads a ``q`` Solr cannot parse."""
-    words = fold(text).split()
+    words = re.findall(r"\w+", fold(text))
     return lambda doc: all(w in doc.folded_texts[DEFAULT_FIELD] for w in words)
 
 
