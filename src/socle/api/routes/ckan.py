@@ -34,7 +34,8 @@ class _BadRequest(Exception):
     """CKAN answers these with a bare JSON string and status 400, not with its envelope."""
 
 
-@router.api_route("/api/3/action/{name}", methods=["GET", "POST"], summary="Action CKAN")
+@router.get("/api/3/action/{name}", summary="Action CKAN (GET)", operation_id="ckan_action_get")
+@router.post("/api/3/action/{name}", summary="Action CKAN (POST)", operation_id="ckan_action_post")
 @router.api_route("/api/action/{name}", methods=["GET", "POST"], include_in_schema=False)
 async def action(name: str, request: Request) -> Response:
     """Run one CKAN action with the query string (GET) or the JSON body (POST) as data."""

@@ -20,6 +20,7 @@ from socle.core.ckan.params import Params
 from socle.core.ckan.search import package_search
 from socle.core.organizations import list_organizations
 from socle.errors import NotFoundError
+from socle.governance.policy import visible_clause
 from socle.storage.tables import Dataset, Organization
 
 Action = Callable[[CkanContext, dict[str, Any]], Any]
@@ -47,8 +48,10 @@ def package_list(ctx: CkanContext, data: dict[str, Any]) -> list[str]:
     limit = params.integer("limit", 0) if params.given("limit") else None
     offset = params.integer("offset", 0)
     params.check()
-    names = sorted(e.dataset.slug for e in visible_entries(ctx.instance, ctx.principal))
-    return names[offset : None if limit is None else offset + limit]
+    query = select(Dataset.slug).where(visible_clause(ctx.principal)).order_by(Dataset.slug)
+    with ctx.instance.db.session() as session:
+        names = session.scalars(query.offset(offset).limit(limit)).all()
+    return list(names)
 
 
 def organization_list(ctx: CkanContext, data: dict[str, Any]) -> list[Any]:

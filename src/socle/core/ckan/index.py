@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 
 from socle.core.catalog import Entry, fold
-from socle.core.ckan.packages import FORMAT_NAMES, aware, modified, resource_formats, resource_id
+from socle.core.ckan.packages import FORMAT_NAMES, aware, modified, resource_formats
 
 # Exact-value fields (Solr "string"), matched without case or accents.
 KEYWORD_FIELDS = frozenset(
@@ -23,7 +22,6 @@ KEYWORD_FIELDS = frozenset(
         "owner_org",
         "tags",
         "res_format",
-        "res_id",
         "license_id",
         "groups",
         "capacity",
@@ -54,13 +52,19 @@ class Document:
     numbers: dict[str, int] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
 
-    @cached_property
-    def folded_keywords(self) -> dict[str, list[str]]:
-        return {name: [fold(v) for v in values] for name, values in self.keywords.items()}
+    _folded: dict[str, list[str]] = field(default_factory=dict)
+    _folded_texts: dict[str, str] = field(default_factory=dict)
 
-    @cached_property
-    def folded_texts(self) -> dict[str, str]:
-        return {name: fold(text) for name, text in self.texts.items()}
+    def folded(self, name: str) -> list[str]:
+        """A keyword field's values without case or accents, folded once when first asked."""
+        if name not in self._folded:
+            self._folded[name] = [fold(v) for v in self.keywords[name]]
+        return self._folded[name]
+
+    def folded_text(self, name: str) -> str:
+        if name not in self._folded_texts:
+            self._folded_texts[name] = fold(self.texts[name])
+        return self._folded_texts[name]
 
 
 def document(entry: Entry) -> Document:
@@ -79,7 +83,6 @@ def document(entry: Entry) -> Document:
             "owner_org": [org.id] if org else [],
             "tags": list(d.keywords),
             "res_format": [FORMAT_NAMES[f] for f in formats],
-            "res_id": [resource_id(d.id, f) for f in formats],
             "license_id": [d.licence],
             "groups": [],
             "capacity": ["public" if d.access == "public" else "private"],

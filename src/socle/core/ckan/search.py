@@ -105,9 +105,9 @@ def _relevance(doc: Document, terms: list[str]) -> int:
     total = 0
     for term in terms:
         total += 4 * (term in fold(doc.entry.dataset.slug))
-        total += 4 * (term in doc.folded_texts["title"])
-        total += 2 * any(term in tag for tag in doc.folded_keywords["tags"])
-        total += term in doc.folded_texts["text"]
+        total += 4 * (term in doc.folded_text("title"))
+        total += 2 * any(term in tag for tag in doc.folded("tags"))
+        total += term in doc.folded_text("text")
     return total
 
 

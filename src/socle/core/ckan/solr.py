@@ -80,7 +80,7 @@ def free_terms(text: str) -> list[str]:
 def plain_words(text: str) -> Predicate:
     """Every word somewhere in the text: how CKAN's edismax reads a ``q`` Solr cannot parse."""
     words = re.findall(r"\w+", fold(text))
-    return lambda doc: all(w in doc.folded_texts[DEFAULT_FIELD] for w in words)
+    return lambda doc: all(w in doc.folded_text(DEFAULT_FIELD) for w in words)
 
 
 def _depth(node: tree.Item) -> int:
@@ -161,13 +161,11 @@ class _Compiler:
         wanted = fold(text)
         if field in TEXT_FIELDS:
             if pattern is not None:
-                return lambda doc: any(
-                    pattern.fullmatch(w) for w in doc.folded_texts[field].split()
-                )
-            return lambda doc: wanted in doc.folded_texts[field]
+                return lambda doc: any(pattern.fullmatch(w) for w in doc.folded_text(field).split())
+            return lambda doc: wanted in doc.folded_text(field)
         if pattern is not None:
-            return lambda doc: any(pattern.fullmatch(v) for v in doc.folded_keywords[field])
-        return lambda doc: wanted in doc.folded_keywords[field]
+            return lambda doc: any(pattern.fullmatch(v) for v in doc.folded(field))
+        return lambda doc: wanted in doc.folded(field)
 
     def wildcard(self, raw: str) -> re.Pattern[str] | None:
         """A regex for ``*``/``?`` wildcards (escaped ones are literal); None without any."""
@@ -216,7 +214,7 @@ class _Compiler:
         if field in NUMBER_FIELDS:
             return lambda doc: inside(doc.numbers[field])
         if field in KEYWORD_FIELDS:
-            return lambda doc: any(inside(v) for v in doc.folded_keywords[field])
+            return lambda doc: any(inside(v) for v in doc.folded(field))
         raise self.error(f"pas d'intervalle sur le champ texte « {field} »")
 
     def date(self, text: str) -> datetime:
