@@ -1,15 +1,20 @@
-"""Shared fixtures: an instance on SQLite, and the same on the real PostgreSQL server."""
+"""Shared fixtures: an instance on SQLite, the same on the real PostgreSQL server, a live server."""
 
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import uvicorn
+from starlette.types import ASGIApp
 
 from socle.config import Settings
 from socle.instance import Instance, open_instance
@@ -77,3 +82,33 @@ def instance(tmp_path: Path) -> Iterator[Instance]:
     inst = open_instance(Settings(home=tmp_path / "home"))
     yield inst
     inst.close()
+
+
+@pytest.fixture
+def live_server() -> Iterator[Callable[[ASGIApp], str]]:
+    """Serve ASGI apps with uvicorn on 127.0.0.1, for client libraries that need a real URL.
+
+    ``live_server(app)`` starts a server on a free port in a thread and returns its base URL;
+    every server started is stopped when the test ends.
+    """
+    started: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def start(app: ASGIApp) -> str:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        started.append((server, thread))
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("the live server did not start")
+            time.sleep(0.01)
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for server, thread in started:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from socle.core.catalog import Entry
-from socle.core.records import read_records, visible_schema
+from socle.core.records import read_records, readable_schema
 from socle.core.tableschema import field_types
 from socle.core.views import utc_iso
 from socle.core.vocabularies import LICENCES, THEMES
@@ -224,7 +224,7 @@ def with_refinements(
     """``query`` with ``refine``/``exclude`` added to its ``where``."""
     if not refinements.refine and not refinements.exclude:
         return query
-    fields = field_types(visible_schema(instance, principal, slug))
+    fields = field_types(readable_schema(instance, principal, slug))
     where, _ = refined_where(query.where, refinements, fields)
     return replace(query, where=where)
 
@@ -275,7 +275,7 @@ def record_facets(
     refinements: Refinements,
 ) -> list[dict[str, Any]]:
     """Value counts per facet field, over the rows the query and refinements keep."""
-    fields = field_types(visible_schema(instance, principal, slug))
+    fields = field_types(readable_schema(instance, principal, slug))
     where, refined = refined_where(where, refinements, fields)
     names = facets or [n for n, t in fields.items() if t in ("string", "boolean")]
     groups = []

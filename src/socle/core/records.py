@@ -15,6 +15,7 @@ from socle.core.catalog import get_entry, visible_entries
 from socle.core.tableschema import geometry_field
 from socle.engine import Export, RecordQuery, export, run_records
 from socle.engine.exports import StoredExport, find_stored, serve_stored, store, stored_name
+from socle.engine.records import MAX_WINDOW
 from socle.errors import SocleError
 from socle.governance.policy import Action, Decision, Principal, require
 from socle.instance import Instance
@@ -34,18 +35,19 @@ def read_records(
     slug: str,
     query: RecordQuery,
     version: int | None = None,
+    *,
+    max_window: int | None = MAX_WINDOW,
 ) -> RecordsPage:
     chosen, schema, query = _prepare(instance, principal, slug, query, version)
-    total, rows = run_records(
-        versions.data_paths(instance, chosen), schema, query, **_limits(instance)
-    )
+    paths = versions.data_paths(instance, chosen)
+    total, rows = run_records(paths, schema, query, max_window=max_window, **_limits(instance))
     return RecordsPage(chosen, total, rows)
 
 
-def visible_schema(
+def readable_schema(
     instance: Instance, principal: Principal, slug: str, version: int | None = None
 ) -> dict[str, Any]:
-    """The schema of the fields ``principal`` may query in the version."""
+    """The Table Schema a read would see: the version's, less the columns the policy hides."""
     _, schema, _ = _prepare(instance, principal, slug, RecordQuery(), version)
     return schema
 

@@ -38,6 +38,8 @@ MAX_AGE = 600.0
 
 def fold(text: str) -> str:
     """Lower case without accents: « Vélo » and « velo » match."""
+    if text.isascii():
+        return text.casefold()  # nothing to strip: the common case, ten times faster
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -175,15 +175,21 @@ def run_records(
     timeout: float = DEFAULT_TIMEOUT,
     memory_limit: str = DEFAULT_MEMORY,
     tables: dict[str, Any] | None = None,
+    max_window: int | None = MAX_WINDOW,
 ) -> tuple[int, list[dict[str, Any]]]:
     """The total count of matching rows (or groups) and the requested page of them.
 
     ``tables`` registers in-memory tables (Arrow) under their names for this query only, so a
     ``source`` naming one queries it: the catalog uses this to query datasets' metadata.
+    ``max_window`` bounds offset + limit (None: no bound, for APIs that page without one).
     """
-    if query.limit is not None and query.offset + query.limit > MAX_WINDOW:
+    if (
+        max_window is not None
+        and query.limit is not None
+        and query.offset + query.limit > max_window
+    ):
         raise InputError(
-            f"offset + limit ne peut dépasser {MAX_WINDOW} : utilisez les exports pour tout lire"
+            f"offset + limit ne peut dépasser {max_window} : utilisez les exports pour tout lire"
         )
     compiled = plan(source, schema, query)
     with bounded_connection(timeout, memory_limit) as con:

@@ -1,0 +1,140 @@
+"""``package_search``: CKAN's dataset search over the datasets the caller may see.
+
+Totals and facet counts are computed over the visible datasets only, so they never reveal
+what the policy hides. Relevance follows CKAN's weights (name and title 4, tags 2, text 1).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from socle.core.catalog import fold, visible_entries
+from socle.core.ckan.context import CkanContext
+from socle.core.ckan.errors import SearchError, SearchQueryError
+from socle.core.ckan.index import FACET_FIELDS, SORT_FIELDS, Document, document
+from socle.core.ckan.packages import package_dict
+from socle.core.ckan.params import Params
+from socle.core.ckan.solr import Predicate, compile_query, free_terms, plain_words
+from socle.core.vocabularies import LICENCES
+
+MAX_ROWS = 1000  # CKAN's ckan.search.rows_max: larger values are lowered to it
+DEFAULT_SORT = "score desc, metadata_modified desc"
+_SORT_CLAUSE = re.compile(r"^\s*([A-Za-z_]+)\s+(asc|desc)\s*$", re.IGNORECASE)
+MATCH_ALL = frozenset({"", "*:*", '""', "''"})
+
+
+def package_search(ctx: CkanContext, data: dict[str, Any]) -> dict[str, Any]:
+    """Datasets matching ``q`` and ``fq``, one page of them, and the requested facets."""
+    params = Params(data)
+    q = params.text("q") or ""
+    filters = [params.text("fq") or "", *(params.strings("fq_list", json_text=True) or [])]
+    rows = min(params.integer("rows", 10), MAX_ROWS)
+    start = params.integer("start", 0)
+    sort = params.text("sort") or DEFAULT_SORT
+    facet_fields = params.strings("facet.field", json_text=True) or []
+    facet_limit = params.integer("facet.limit", 50, minimum=None)
+    facet_mincount = params.integer("facet.mincount", 1)
+    params.check()
+    keys = _sort_keys(sort)
+    unknown = [f for f in facet_fields if f not in FACET_FIELDS]
+    if unknown:
+        raise SearchError(
+            f"Facette(s) inconnue(s) : {', '.join(unknown)} ; "
+            f"facettes possibles : {', '.join(sorted(FACET_FIELDS))}"
+        )
+    predicates = [_q_predicate(q), *(compile_query(f, "fq") for f in filters)]
+    documents = [document(e) for e in visible_entries(ctx.instance, ctx.principal)]
+    matched = [d for d in documents if all(p(d) for p in predicates)]
+    terms = free_terms(q) if q.strip() not in MATCH_ALL else []
+    scores = {id(d): _relevance(d, terms) for d in matched}
+    for key, descending in reversed(keys):
+        matched.sort(key=_sort_value(key, scores), reverse=descending)
+    facets = {f: _facet(matched, f, facet_limit, facet_mincount) for f in facet_fields}
+    return {
+        "count": len(matched),
+        "facets": facets,
+        "results": [package_dict(d.entry, ctx.base_url) for d in matched[start : start + rows]],
+        "sort": sort,
+        "search_facets": {
+            f: {"title": f, "items": _facet_items(matched, f, counts)}
+            for f, counts in facets.items()
+        },
+    }
+
+
+def _q_predicate(q: str) -> Predicate:
+    """``q`` as Solr reads it; text Solr's edismax would take as words is words here too."""
+    if q.strip() in MATCH_ALL:
+        return lambda _doc: True
+    try:
+        return compile_query(q, "q")
+    except SearchError:
+        return plain_words(q)
+
+
+def _sort_keys(sort: str) -> list[tuple[str, bool]]:
+    keys = []
+    for clause in sort.split(","):
+        match = _SORT_CLAUSE.fullmatch(clause)
+        if not match or match.group(1) not in SORT_FIELDS:
+            raise SearchQueryError(
+                f"Paramètre « sort » invalide : « {clause.strip()} » ; attendu « champ asc|desc » "
+                f"avec un champ parmi {', '.join(sorted(SORT_FIELDS))}"
+            )
+        keys.append((match.group(1), match.group(2).lower() == "desc"))
+    return keys
+
+
+def _sort_value(key: str, scores: dict[int, int]) -> Callable[[Document], Any]:
+    if key == "score":
+        return lambda d: scores[id(d)]
+    if key in ("title", "title_string"):
+        return lambda d: fold(d.entry.dataset.title)
+    if key in ("name", "id"):
+        return lambda d: d.keywords[key][0]
+    if key in ("num_resources", "num_tags"):
+        return lambda d: d.numbers[key]
+    return lambda d: d.dates[key]
+
+
+def _relevance(doc: Document, terms: list[str]) -> int:
+    """CKAN's query fields and boosts: name^4 title^4 tags^2 text."""
+    total = 0
+    for term in terms:
+        total += 4 * (term in fold(doc.entry.dataset.slug))
+        total += 4 * (term in doc.folded_text("title"))
+        total += 2 * any(term in tag for tag in doc.folded("tags"))
+        total += term in doc.folded_text("text")
+    return total
+
+
+def _facet(matched: list[Document], field: str, limit: int, mincount: int) -> dict[str, int]:
+    """Values by count, most frequent first, as Solr returns them."""
+    counter = Counter(v for d in matched for v in d.keywords[field])
+    ranked = sorted(
+        ((v, n) for v, n in counter.items() if n >= mincount), key=lambda vn: (-vn[1], vn[0])
+    )
+    return dict(ranked if limit < 0 else ranked[:limit])
+
+
+def _facet_items(
+    matched: list[Document], field: str, counts: dict[str, int]
+) -> list[dict[str, Any]]:
+    """CKAN's ``search_facets`` items, ordered as CKAN does: by display name, descending."""
+    names: dict[str, str] = {}
+    if field == "organization":
+        names = {
+            d.entry.organization.slug: d.entry.organization.name
+            for d in matched
+            if d.entry.organization
+        }
+    elif field == "license_id":
+        names = {k: title for k, (title, _) in LICENCES.items()}
+    items = [
+        {"name": value, "display_name": names.get(value, value), "count": count}
+        for value, count in counts.items()
+    ]
+    return sorted(items, key=lambda i: i["display_name"], reverse=True)
