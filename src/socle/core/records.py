@@ -14,7 +14,7 @@ from socle.core.catalog import get_entry
 from socle.engine import Export, RecordQuery, export, run_records
 from socle.governance.policy import Action, Decision, Principal, require
 from socle.instance import Instance
-from socle.storage.tables import Version
+from socle.storage.tables import Dataset, Version
 
 
 @dataclass
@@ -51,6 +51,15 @@ def export_records(
     memory_limit = instance.settings.query_memory_limit
     paths = versions.data_paths(instance, chosen)
     return chosen, export(paths, schema, query, fmt, memory_limit=memory_limit, **options)
+
+
+def read_scope(
+    principal: Principal, dataset: Dataset, schema: dict[str, Any]
+) -> tuple[dict[str, Any], str | None]:
+    """What ``principal`` may read of a version of ``dataset``: its schema with the visible
+    fields only, and the row filter (a where expression) or None for every row."""
+    decision = require(principal, Action.READ, dataset)
+    return _visible_schema(schema, decision), decision.rows
 
 
 def _limits(instance: Instance) -> dict[str, Any]:
