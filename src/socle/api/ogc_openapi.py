@@ -58,6 +58,14 @@ def _collection_paths(collection: Collection) -> dict[str, Any]:
             f"describe_{operation}",
             _json("La collection", "collection"),
         ),
+        f"/collections/{slug}/queryables": _get(
+            "Propriétés filtrables",
+            f"queryables_{operation}",
+            {
+                "description": "JSON Schema",
+                "content": {"application/schema+json": {"schema": OBJECT}},
+            },
+        ),
         f"/collections/{slug}/items": _get(
             f"Entités de « {collection.entry.dataset.title} »",
             f"items_{operation}",

@@ -99,4 +99,7 @@ def write_bounds(
 
 def with_bounds(data_source: str, bounds: Path) -> str:
     """A FROM item of the data beside its bounds table (columns :data:`BOUND_COLUMNS`)."""
-    return f"{data_source} POSITIONAL JOIN read_parquet({literal(str(bounds))}) AS __socle_bounds"
+    # Parquet scans expose virtual columns (file_row_number...): name the bounds' own only.
+    columns = ", ".join(BOUND_COLUMNS)
+    table = f"(SELECT {columns} FROM read_parquet({literal(str(bounds))}))"  # noqa: S608
+    return f"{data_source} POSITIONAL JOIN {table} AS __socle_bounds"

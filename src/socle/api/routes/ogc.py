@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, Response
 
 from socle.api.deps import base_url, get_instance, get_principal
 from socle.api.docs import DOCS_PATH
-from socle.api.ogc_openapi import OPENAPI_MEDIA, openapi_document
+from socle.api.ogc_openapi import FILTER_SCHEMAS, OPENAPI_MEDIA, openapi_document
 from socle.core.features import Collection, get_collection, list_collections
 from socle.engine.features import FeatureQuery, parse_bbox, parse_datetime
 from socle.engine.geo import CRS84
@@ -110,6 +110,29 @@ def collection(
     return _answer(_collection_view(get_collection(instance, principal, slug), base))
 
 
+@router.get("/collections/{slug}/queryables", summary="Propriétés filtrables (JSON Schema)")
+def queryables(
+    slug: str, instance: InstanceDep, principal: PrincipalDep, base: BaseUrl, f: Format = None
+) -> JSONResponse:
+    """The properties ``?champ=valeur`` accepts, as OGC API Features Part 3 describes them."""
+    found = get_collection(instance, principal, slug)
+    properties: dict[str, Any] = {
+        name: {"title": name, **FILTER_SCHEMAS[type_]}
+        for name, type_ in found.layout.queryables.items()
+    }
+    properties[found.layout.geometry] = {"$ref": "https://geojson.org/schema/Geometry.json"}
+    return _answer(
+        {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"{base}{PREFIX}/collections/{slug}/queryables",
+            "type": "object",
+            "title": found.entry.dataset.title,
+            "properties": properties,
+        },
+        "application/schema+json",
+    )
+
+
 @router.get("/collections/{slug}/items", summary="Entités d'une collection (GeoJSON)")
 def items(
     slug: str,
@@ -199,6 +222,12 @@ def _collection_view(found: Collection, base: str) -> dict[str, Any]:
         "links": [
             _link(url, "self", JSON, "Cette collection"),
             _link(f"{url}/items", "items", GEOJSON, "Les entités"),
+            _link(
+                f"{url}/queryables",
+                "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+                "application/schema+json",
+                "Propriétés filtrables",
+            ),
             _link(
                 f"{base}/api/v1/datasets/{found.slug}",
                 "describedby",
