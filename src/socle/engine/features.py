@@ -22,7 +22,14 @@ from typing import Any
 
 from socle.core.tableschema import field_types, geometry_field
 from socle.engine.compiler import compile_where
-from socle.engine.geo import BOUND_COLUMNS, BBox, intersects_sql, with_bounds, write_bounds
+from socle.engine.geo import (
+    BOUND_COLUMNS,
+    BBox,
+    bounds_table,
+    intersects_sql,
+    with_bounds,
+    write_bounds,
+)
 from socle.engine.records import DEFAULT_MEMORY, DEFAULT_TIMEOUT, bounded_connection
 from socle.errors import InputError, NotFoundError
 from socle.sql import identifier, literal
@@ -201,21 +208,28 @@ class Source:
         return extent
 
     def page(self, query: FeatureQuery) -> FeaturePage:
-        """The matching features from ``offset``, at most ``limit``, and how many match."""
+        """The matching features from ``offset``, at most ``limit``, and how many match.
+
+        Rows come in file order without ORDER BY: DuckDB keeps a scan's order
+        (``preserve_insertion_order``, on by default), which lets LIMIT stop the scan early;
+        sorting by row number would read every match first (about 7× slower on 1 M points).
+        """
         params: list[Any] = []
         where = self._where(query, params)
         source = with_bounds(self._table(), self.bounds()) if query.bbox else self._table()
-        body = f"FROM {source}{where}"
         rows_sql = (
-            f"SELECT {self._feature_json()} {body} "
-            f"ORDER BY {FID} LIMIT {int(query.limit)} OFFSET {int(query.offset)}"
+            f"SELECT {self._feature_json()} FROM {source}{where} "  # noqa: S608
+            f"LIMIT {int(query.limit)} OFFSET {int(query.offset)}"
         )
+        if query.bbox and not (query.restriction or query.datetime or query.properties):
+            source = bounds_table(self.bounds())  # a box alone: count on the bounds only
         with bounded_connection(self.timeout, self.memory_limit) as con:
             features = [text for (text,) in con.execute(rows_sql, params).fetchall()]
             if query.offset == 0 and len(features) < query.limit:
                 matched = len(features)
             else:
-                row = con.execute(f"SELECT count(*) {body}", params).fetchone()
+                count_sql = f"SELECT count(*) FROM {source}{where}"  # noqa: S608
+                row = con.execute(count_sql, params).fetchone()
                 matched = int(row[0]) if row else 0
         return FeaturePage(matched, features)
 

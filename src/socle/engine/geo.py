@@ -97,9 +97,16 @@ def write_bounds(
     )
 
 
-def with_bounds(data_source: str, bounds: Path) -> str:
-    """A FROM item of the data beside its bounds table (columns :data:`BOUND_COLUMNS`)."""
-    # Parquet scans expose virtual columns (file_row_number...): name the bounds' own only.
+def bounds_table(bounds: Path) -> str:
+    """The bounds table alone, as a FROM item (columns :data:`BOUND_COLUMNS`).
+
+    Parquet scans also expose virtual columns (``file_row_number``...): naming the bounds'
+    own columns keeps them from clashing with the data's beside them.
+    """
     columns = ", ".join(BOUND_COLUMNS)
-    table = f"(SELECT {columns} FROM read_parquet({literal(str(bounds))}))"  # noqa: S608
-    return f"{data_source} POSITIONAL JOIN {table} AS __socle_bounds"
+    return f"(SELECT {columns} FROM read_parquet({literal(str(bounds))}))"  # noqa: S608
+
+
+def with_bounds(data_source: str, bounds: Path) -> str:
+    """A FROM item of the data beside its bounds table, row by row."""
+    return f"{data_source} POSITIONAL JOIN {bounds_table(bounds)} AS __socle_bounds"
