@@ -286,7 +286,7 @@ def test_one_feature_by_id(geo: TestClient) -> None:
     body = response.json()
     assert body["id"] == 3 and body["properties"]["nom"] == "Stade"
     assert {link["rel"] for link in body["links"]} == {"self", "collection"}
-    for missing in ("0", "8", "abc", "-1", "99999999999999999999"):
+    for missing in ("0", "8", "abc", "-1", "²", "99999999999999999999"):
         assert "introuvable" in problem(geo, f"{ITEMS}/{missing}", 404)
 
 
@@ -321,6 +321,7 @@ def test_ids_are_row_numbers_of_the_version(geo: TestClient, geo_instance: Insta
         ("limit=0", "au moins 1"),
         ("limit=dix", "nombre entier"),
         ("offset=-1", "au moins 0"),
+        ("offset=99999999999999999999", "au plus"),
         ("datetime=2024-13-01", "n'est pas une date"),
         ("datetime=2024-02-01/2024-01-01", "se termine avant"),
         ("datetime=../..", "au moins une borne"),

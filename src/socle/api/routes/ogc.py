@@ -32,6 +32,7 @@ JSON = "application/json"
 GEOJSON = "application/geo+json"
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 10_000
+MAX_OFFSET = 10**15  # past any real dataset, within DuckDB's integers
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
@@ -164,7 +165,7 @@ def items(
         datetime=parse_datetime(datetime_) if datetime_ is not None else None,
         properties=_property_filters(request, found),
         limit=min(_count(limit, "limit", DEFAULT_LIMIT, minimum=1), MAX_LIMIT),
-        offset=_count(offset, "offset", 0, minimum=0),
+        offset=_count(offset, "offset", 0, minimum=0, maximum=MAX_OFFSET),
     )
     page = found.page(query)
     links = [
@@ -196,7 +197,7 @@ def item(
 ) -> Response:
     """``feature_id`` is the row number in the collection's latest version, from 1."""
     found = get_collection(instance, principal, slug)
-    if not feature_id.isdigit():
+    if not (feature_id.isascii() and feature_id.isdigit()):
         raise NotFoundError(f"Entité « {feature_id} » introuvable")
     feature = found.feature(int(feature_id))
     links = [
@@ -253,7 +254,9 @@ def _page_link(request: Request, query: FeatureQuery, offset: int, rel: str) -> 
     return _link(href, rel, GEOJSON, title)
 
 
-def _count(text: str | None, name: str, default: int, *, minimum: int) -> int:
+def _count(
+    text: str | None, name: str, default: int, *, minimum: int, maximum: int | None = None
+) -> int:
     if text is None:
         return default
     try:
@@ -262,6 +265,8 @@ def _count(text: str | None, name: str, default: int, *, minimum: int) -> int:
         raise InputError(f"{name} doit être un nombre entier (reçu « {text} »)") from None
     if value < minimum:
         raise InputError(f"{name} doit être au moins {minimum} (reçu {value})")
+    if maximum is not None and value > maximum:
+        raise InputError(f"{name} doit être au plus {maximum} (reçu {value})")
     return value
 
 
