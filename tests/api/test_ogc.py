@@ -326,7 +326,7 @@ def test_ids_are_row_numbers_of_the_version(geo: TestClient, geo_instance: Insta
         ("datetime=2024-02-01/2024-01-01", "se termine avant"),
         ("datetime=../..", "au moins une borne"),
         ("datetime=..", "intervalle"),
-        ("places=beaucoup", "integer"),
+        ("places=beaucoup", "pas un nombre entier"),
         ("accessible=peut-être", "booléen"),
         ("couleur=rouge", "Paramètre inconnu « couleur »"),
     ],

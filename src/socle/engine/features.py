@@ -43,6 +43,13 @@ TRUE_TEXT, FALSE_TEXT = (
     frozenset({"true", "1", "oui", "vrai"}),
     frozenset({"false", "0", "non", "faux"}),
 )
+TYPE_NAMES = {
+    "integer": "un nombre entier",
+    "year": "une année",
+    "number": "un nombre",
+    "date": "une date AAAA-MM-JJ",
+    "datetime": "une date-heure RFC 3339",
+}
 FID = "file_row_number"
 
 
@@ -322,7 +329,7 @@ def _typed(text: str, type_: str, name: str) -> Any:
             return _instant(text)
     except (ValueError, InputError):
         raise InputError(
-            f"« {text} » n'est pas une valeur de type {type_} (propriété « {name} »)"
+            f"« {text} » n'est pas {TYPE_NAMES[type_]} (propriété « {name} »)"
         ) from None
     if type_ == "boolean":
         if text.lower() not in TRUE_TEXT | FALSE_TEXT:
