@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from socle import __version__, portal
 from socle.api import docs, problems
-from socle.api.routes import ckan, datasets, dcat, ods, organizations, schemas
+from socle.api.routes import ckan, datasets, dcat, ods, ogc, organizations, schemas
 from socle.config import Settings
 from socle.instance import Instance, open_instance
 from socle.portal.assets import find_node_modules
@@ -43,6 +43,7 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     app.include_router(dcat.router)
     app.include_router(ods.router)
     app.include_router(ckan.router)
+    app.include_router(ogc.router)
     node_modules = find_node_modules(settings.assets_dir)
     docs.mount(app, node_modules)
     portal.mount(app, node_modules)

@@ -19,7 +19,7 @@ from socle.engine.records import MAX_WINDOW
 from socle.errors import SocleError
 from socle.governance.policy import Action, Decision, Principal, require
 from socle.instance import Instance
-from socle.storage.tables import Version
+from socle.storage.tables import Dataset, Version
 
 
 @dataclass
@@ -111,6 +111,15 @@ def prepare_exports(
 def known_export(instance: Instance, version: Version, fmt: str) -> StoredExport | None:
     """A version's whole export in ``fmt`` if it was already written, without writing it."""
     return find_stored(versions.exports_dir(instance, version), stored_name(fmt))
+
+
+def read_scope(
+    principal: Principal, dataset: Dataset, schema: dict[str, Any]
+) -> tuple[dict[str, Any], str | None]:
+    """What ``principal`` may read of a version of ``dataset``: its schema with the visible
+    fields only, and the row filter (a where expression) or None for every row."""
+    decision = require(principal, Action.READ, dataset)
+    return _visible_schema(schema, decision), decision.rows
 
 
 def _limits(instance: Instance) -> dict[str, Any]:
