@@ -8,6 +8,8 @@ ingest, not search — and every version points to one real ingested version's f
 Measured with one keep-alive client, p50 and p95 of each request kind:
   - API search with facets: ``/api/v1/datasets?q=...`` and ``?theme=...``;
   - the portal's catalog page with a query;
+  - the compatible APIs' searches: CKAN ``package_search`` with three facets, Opendatasoft
+    ``catalog/datasets`` with a full-text ``where``;
   - a dataset page (a different dataset each time).
 Peer: the same search as one SQLite FTS5 query plus its facet counts (GROUP BY), on the
 same metadata, in process — the floor of an indexed search without any web layer.
@@ -195,6 +197,15 @@ def main() -> None:
             ],
             "portal catalog q=…": [
                 f"{base}/jeux-de-donnees?q={QUERIES[n % len(QUERIES)]}"
+                for n in range(args.requests)
+            ],
+            "CKAN package_search q=…": [
+                f"{base}/api/3/action/package_search?q={QUERIES[n % len(QUERIES)]}"
+                '&facet.field=["organization","tags","res_format"]'
+                for n in range(args.requests)
+            ],
+            "ODS catalog where=…": [
+                f"{base}/api/explore/v2.1/catalog/datasets?where='{QUERIES[n % len(QUERIES)]}'"
                 for n in range(args.requests)
             ],
             "portal dataset page": [

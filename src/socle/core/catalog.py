@@ -84,8 +84,7 @@ def search(
     if unknown:
         raise InputError(f"Filtre(s) inconnu(s) : {sorted(unknown)}")
     index = current_index(instance)
-    with instance.db.session() as session:
-        visible = set(session.scalars(select(Dataset.id).where(visible_clause(principal))))
+    visible = visible_ids(instance, principal)
     words = fold(q).split() if q else []
     wanted = set(active.items())
     matched = []  # (position in the index, relevance)
@@ -158,6 +157,12 @@ def apply_metadata(dataset: Dataset, metadata: DatasetMetadata) -> None:
     ):
         raise InputError("La couverture temporelle se termine avant de commencer")
     dataset.modified_at = datetime.now(UTC)
+
+
+def visible_ids(instance: Instance, principal: Principal) -> set[str]:
+    """The ids of the datasets the principal may see: what searches rank and count within."""
+    with instance.db.session() as session:
+        return set(session.scalars(select(Dataset.id).where(visible_clause(principal))))
 
 
 def visible_entries(instance: Instance, principal: Principal) -> list[Entry]:

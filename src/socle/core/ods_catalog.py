@@ -1,7 +1,9 @@
 """The Opendatasoft catalog: ODSQL over the metadata of the datasets the caller may see.
 
-The visible entries (the policy's own listing) become a small in-memory table, queried with
-the same compiler as records, so ``where``/``order_by``/``group_by`` behave alike on both.
+Every dataset's metadata is one row of an in-memory table, built once per catalog change
+(search_index.derived); each request keeps the rows of the datasets the policy lets the
+caller see, then queries them with the same compiler as records, so
+``where``/``order_by``/``group_by`` behave alike on both.
 Field names are ODS's (``title``, ``keyword``, ``publisher``...), also reachable as
 ``default.title`` and so on, as ODS's ``metas.default`` template names them.
 """
@@ -10,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from socle.core.catalog import Entry, get_entry, visible_entries
+from socle.core.catalog import Entry, get_entry, visible_entries, visible_ids
 from socle.core.ods import (
     RefineError,
     Refinements,
@@ -24,8 +27,9 @@ from socle.core.ods import (
     facet_group,
     refined_where,
 )
+from socle.core.search_index import derived
 from socle.engine import RecordQuery, run_records
-from socle.governance.policy import Principal
+from socle.governance.policy import ADMIN, Principal
 from socle.instance import Instance
 
 TABLE = "catalog"
@@ -90,6 +94,19 @@ def _table(rows: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
+@dataclass(frozen=True)
+class _Catalog:
+    entries: dict[str, Entry]  # by slug
+    rows: dict[str, dict[str, Any]]  # by slug
+    table: pa.Table
+
+
+def _whole_catalog(instance: Instance) -> _Catalog:
+    entries = {e.dataset.slug: e for e in visible_entries(instance, ADMIN)}
+    rows = {slug: _row(e) for slug, e in entries.items()}
+    return _Catalog(entries, rows, _table(list(rows.values())))
+
+
 def _run(
     instance: Instance,
     principal: Principal,
@@ -97,7 +114,10 @@ def _run(
     refinements: Refinements,
 ) -> tuple[int, list[dict[str, Any]], dict[str, Entry], dict[str, set[str]]]:
     """Run ``query`` on the visible catalog: total, rows, entries by id, refined values."""
-    entries = {e.dataset.slug: e for e in visible_entries(instance, principal)}
+    catalog = derived(instance, "ods-catalog", _whole_catalog)
+    visible = visible_ids(instance, principal)
+    entries = {slug: e for slug, e in catalog.entries.items() if e.dataset.id in visible}
+    table = catalog.table.filter(pc.is_in(catalog.table["dataset_uid"], pa.array(list(visible))))
     where, refined = refined_where(query.where, refinements, ALL_FIELDS)
     settings = instance.settings
     total, rows = run_records(
@@ -106,7 +126,7 @@ def _run(
         replace(query, where=where),
         timeout=settings.query_timeout_seconds,
         memory_limit=settings.query_memory_limit,
-        tables={TABLE: _table([_row(e) for e in entries.values()])},
+        tables={TABLE: table},
     )
     return total, rows, entries, refined
 
@@ -139,8 +159,9 @@ def facets(
         if name not in ALL_FIELDS:
             raise RefineError(f"Champ inconnu « {name} » dans « facet »")
     query = RecordQuery(select="dataset_id", where=where, limit=None)
-    _, rows, entries, refined = _run(instance, principal, query, refinements)
-    values = [_row(entries[r["dataset_id"]]) for r in rows]
+    _, rows, _, refined = _run(instance, principal, query, refinements)
+    catalog_rows = derived(instance, "ods-catalog", _whole_catalog).rows
+    values = [catalog_rows[r["dataset_id"]] for r in rows]
     groups = []
     for name in names or DEFAULT_FACETS:
         counter: Counter[Any] = Counter()

@@ -16,8 +16,9 @@ from __future__ import annotations
 import threading
 import time
 import unicodedata
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -76,6 +77,8 @@ class CatalogIndex:
     labels: tuple[str, ...]
     pair_ids: np.ndarray
     offsets: np.ndarray
+    # Other views of the whole catalog (e.g. the CKAN API's documents), kept as long as this.
+    derived: dict[str, Any] = field(default_factory=dict)
 
     def facet_counts(self, positions: list[int]) -> dict[str, list[tuple[str, str, int]]]:
         """(value, label, count) per facet over the datasets at ``positions``, most first."""
@@ -109,6 +112,23 @@ def current_index(instance: Instance) -> CatalogIndex:
                 index = _build(session, fingerprint)
             _indexes[instance.db] = index
     return index  # type: ignore[return-value]
+
+
+T = TypeVar("T")
+
+
+def derived(instance: Instance, name: str, build: Callable[[Instance], T]) -> T:
+    """A view of the whole catalog computed by ``build``, rebuilt when the index is.
+
+    Like the index, it must hold every dataset: callers filter by what the policy lets the
+    caller see at each request.
+    """
+    index = current_index(instance)
+    if name not in index.derived:
+        with _lock:
+            if name not in index.derived:
+                index.derived[name] = build(instance)
+    return index.derived[name]  # type: ignore[no-any-return]
 
 
 def _fresh(index: CatalogIndex | None, fingerprint: tuple[Any, ...]) -> bool:

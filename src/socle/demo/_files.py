@@ -106,9 +106,11 @@ def freeze_office_file(path: Path, data: bytes) -> Path:
     in ``docProps/core.xml`` and in every zip entry."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         entries = [(info.filename, source.read(info)) for info in source.infolist()]
-    stamp = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+    # Any prefix: ElementTree's global prefix table (which other libraries such as OWSLib
+    # extend) decides whether DC terms are written ``dcterms:`` or ``dct:``.
+    stamp = re.compile(rb"(<(\w+):(?:created|modified)[^>]*>)[^<]*(</\2:)")
     frozen = [
-        (name, stamp.sub(rb"\g<1>" + FROZEN_ISO.encode() + rb"\g<2>", content))
+        (name, stamp.sub(rb"\g<1>" + FROZEN_ISO.encode() + rb"\g<3>", content))
         if name == "docProps/core.xml"
         else (name, content)
         for name, content in entries

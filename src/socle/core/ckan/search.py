@@ -11,14 +11,17 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from socle.core.catalog import fold, visible_entries
+from socle.core.catalog import fold, visible_entries, visible_ids
 from socle.core.ckan.context import CkanContext
 from socle.core.ckan.errors import SearchError, SearchQueryError
 from socle.core.ckan.index import FACET_FIELDS, SORT_FIELDS, Document, document
 from socle.core.ckan.packages import package_dict
 from socle.core.ckan.params import Params
 from socle.core.ckan.solr import Predicate, compile_query, free_terms, plain_words
+from socle.core.search_index import derived
 from socle.core.vocabularies import LICENCES
+from socle.governance.policy import ADMIN
+from socle.instance import Instance
 
 MAX_ROWS = 1000  # CKAN's ckan.search.rows_max: larger values are lowered to it
 DEFAULT_SORT = "score desc, metadata_modified desc"
@@ -46,8 +49,11 @@ def package_search(ctx: CkanContext, data: dict[str, Any]) -> dict[str, Any]:
             f"facettes possibles : {', '.join(sorted(FACET_FIELDS))}"
         )
     predicates = [_q_predicate(q), *(compile_query(f, "fq") for f in filters)]
-    documents = [document(e) for e in visible_entries(ctx.instance, ctx.principal)]
-    matched = [d for d in documents if all(p(d) for p in predicates)]
+    visible = visible_ids(ctx.instance, ctx.principal)
+    documents = derived(ctx.instance, "ckan-documents", _all_documents)
+    matched = [
+        d for d in documents if d.entry.dataset.id in visible and all(p(d) for p in predicates)
+    ]
     terms = free_terms(q) if q.strip() not in MATCH_ALL else []
     scores = {id(d): _relevance(d, terms) for d in matched}
     for key, descending in reversed(keys):
@@ -63,6 +69,11 @@ def package_search(ctx: CkanContext, data: dict[str, Any]) -> dict[str, Any]:
             for f, counts in facets.items()
         },
     }
+
+
+def _all_documents(instance: Instance) -> list[Document]:
+    """Every dataset's document, built once per catalog change (see search_index.derived)."""
+    return [document(e) for e in visible_entries(instance, ADMIN)]
 
 
 def _q_predicate(q: str) -> Predicate:
