@@ -155,7 +155,7 @@ def test_keyboard_reaches_skip_link_and_search(
 def test_preview_sort_and_filter(
     page: Page, server: str, problems: list[str], tmp_path: Path
 ) -> None:
-    page.goto(server + "/jeux-de-donnees/comptages")
+    page.goto(server + "/jeux-de-donnees/comptages/tableau")
     page.click("th >> text=date_heure")
     page.wait_for_url("**order_by=date_heure#apercu")
     assert page.get_attribute("th:has-text('date_heure')", "aria-sort") == "ascending"
@@ -178,7 +178,7 @@ def test_preview_sort_and_filter(
 def test_bad_filter_is_explained_beside_the_field(
     page: Page, server: str, problems: list[str]
 ) -> None:
-    page.goto(server + "/jeux-de-donnees/comptages")
+    page.goto(server + "/jeux-de-donnees/comptages/tableau")
     page.fill("#filtre", "commune = = 'x'")
     page.keyboard.press("Enter")
     page.wait_for_url("**where=*")

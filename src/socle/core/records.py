@@ -98,9 +98,21 @@ def prepare_exports(
                 yield slug, fmt, exc
 
 
-def known_export(instance: Instance, version: Version, fmt: str) -> StoredExport | None:
+def known_export(
+    instance: Instance, version: Version, fmt: str, **options: Any
+) -> StoredExport | None:
     """A version's whole export in ``fmt`` if it was already written, without writing it."""
-    return find_stored(versions.exports_dir(instance, version), stored_name(fmt))
+    return find_stored(versions.exports_dir(instance, version), stored_name(fmt, **options))
+
+
+def readable_whole(instance: Instance, principal: Principal, slug: str) -> Version | None:
+    """The latest version if the caller reads all of it (no hidden column or row), so that
+    what is known of its stored exports (size, SHA-256) is true of their download too."""
+    entry = get_entry(instance, principal, slug)
+    decision = require(principal, Action.READ, entry.dataset)
+    if decision.columns is not None or decision.rows is not None:
+        return None
+    return entry.latest
 
 
 def _limits(instance: Instance) -> dict[str, Any]:
