@@ -140,10 +140,11 @@ def columns(fields: list[dict[str, Any]], order_by: str | None) -> list[Column]:
 
 
 def api_call(base: str, slug: str, query: RecordQuery) -> str:
-    """The records API URL that returns the rows the table shows."""
+    """The records API URL that returns the rows (or groups) a table or chart shows."""
     params = {
         "select": query.select,
         "where": query.where,
+        "group_by": query.group_by,
         "order_by": query.order_by,
         "limit": query.limit,
         "offset": query.offset or None,

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from socle.portal.routes import (
     catalog,
+    charts,
     datasets,
     home,
     organizations,
@@ -15,5 +16,5 @@ from socle.portal.routes import (
 )
 
 router = APIRouter(include_in_schema=False)
-for family in (home, catalog, datasets, table, quality, organizations, schemas):
+for family in (home, catalog, datasets, table, charts, quality, organizations, schemas):
     router.include_router(family.router)
