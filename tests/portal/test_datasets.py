@@ -69,7 +69,8 @@ def test_tabs_are_links_and_the_current_one_is_marked(client: TestClient) -> Non
     assert [label for _, current, label in tabs if current] == ["Tableau"]
     comptages = client.get("/jeux-de-donnees/comptages").text
     assert "/jeux-de-donnees/comptages/carte" not in comptages  # no geometry, no map
-    for tab in ("", "/tableau", "/qualite", "/api", "/telechargements"):
+    assert client.get("/jeux-de-donnees/comptages/carte").status_code == 404
+    for tab in ("", "/tableau", "/graphique", "/carte", "/qualite", "/api", "/telechargements"):
         response = client.get("/jeux-de-donnees/arrets" + tab)
         assert response.status_code == 200, tab
         assert check_page(response.text) == [], tab

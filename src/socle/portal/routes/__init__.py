@@ -9,6 +9,7 @@ from socle.portal.routes import (
     charts,
     datasets,
     home,
+    maps,
     organizations,
     quality,
     schemas,
@@ -16,5 +17,5 @@ from socle.portal.routes import (
 )
 
 router = APIRouter(include_in_schema=False)
-for family in (home, catalog, datasets, table, charts, quality, organizations, schemas):
+for family in (home, catalog, datasets, table, charts, maps, quality, organizations, schemas):
     router.include_router(family.router)
