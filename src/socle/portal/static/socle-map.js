@@ -7,7 +7,8 @@
   if (!element || !window.L) return;
   var L = window.L;
   var data = element.dataset;
-  var map = L.map(element, { zoomSnap: 0.5 }).setView([46.6, 2.5], 6);
+  // Without tiles nothing sets a zoom range, which clustering needs.
+  var map = L.map(element, { zoomSnap: 0.5, minZoom: 3, maxZoom: 19 }).setView([46.6, 2.5], 6);
   map.attributionControl.setPrefix(false);
   if (data.tiles) {
     L.tileLayer(data.tiles, { attribution: data.tilesAttribution, maxZoom: 19 }).addTo(map);
