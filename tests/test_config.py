@@ -48,3 +48,10 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     for name, field in Settings.model_fields.items():
         assert field.description, name
         assert f"`SOCLE_{name.upper()}`" in readme, f"SOCLE_{name.upper()} is not in README.md"
+
+
+def test_tile_url_must_be_a_template() -> None:
+    with pytest.raises(ValueError, match=r"\{z\}"):
+        Settings(map_tile_url="https://tuiles.example/carte.png")
+    assert Settings(map_tile_url="").map_tile_url is None
+    assert Settings(map_base_dataset="").map_base_dataset is None

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from socle.errors import InputError
@@ -55,6 +55,39 @@ class Settings(BaseSettings):
         ),
     )
     instance_name: str = Field(default="Socle", description="Name shown in the portal's header.")
+    map_base_dataset: str | None = Field(
+        default="communes",
+        description=(
+            "Slug of the geographic dataset drawn as the portal maps' base layer (the "
+            "territory's communes); empty: maps without a base layer."
+        ),
+    )
+    map_tile_url: str | None = Field(
+        default=None,
+        description=(
+            "Optional tile server drawn under the maps, as a URL template "
+            "(https://…/{z}/{x}/{y}.png); off by default: maps make no external request."
+        ),
+    )
+    map_tile_attribution: str = Field(
+        default="", description="Attribution shown on the maps for the tile server."
+    )
+
+    @field_validator("map_base_dataset", "map_tile_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return value or None
+
+    @field_validator("map_tile_url")
+    @classmethod
+    def _tile_template(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not value.startswith(("https://", "http://")) or not all(
+            part in value for part in ("{z}", "{x}", "{y}")
+        ):
+            raise ValueError("attendu : une URL http(s) contenant {z}, {x} et {y}")
+        return value
 
     @property
     def effective_database_url(self) -> str:

@@ -33,6 +33,39 @@ STOPS = {
 STOPS_DESCRIPTION = "# Arrêts\n\nDes arrêts <script>alert('x')</script> du réseau."
 
 
+def square(lon: float, lat: float, size: float = 0.05) -> dict[str, object]:
+    ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def add_geojson(
+    instance: Instance,
+    tmp_path: Path,
+    slug: str,
+    features: list[tuple[dict[str, object], dict[str, object]]],
+    title: str,
+    access: str = "public",
+) -> None:
+    """A geographic dataset from (geometry, properties) pairs."""
+    collection = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "geometry": g, "properties": p} for g, p in features],
+    }
+    source = tmp_path / f"{slug}.geojson"
+    source.write_text(json.dumps(collection), encoding="utf-8")
+    metadata = parse_metadata(title=title, access=access)
+    add_version(instance, ADMIN, source, slug, organization="agglo", metadata=metadata)
+
+
+def add_communes(instance: Instance, tmp_path: Path, access: str = "public") -> None:
+    """The maps' default base layer: two square « communes » around the stops."""
+    communes = [
+        (square(5.15, 46.15), {"code_insee": "01053", "nom": "Bourg-en-Bresse"}),
+        (square(5.20, 46.15), {"code_insee": "01289", "nom": "Péronnas"}),
+    ]
+    add_geojson(instance, tmp_path, "communes", communes, "Communes du Val", access)
+
+
 def populate_portal(instance: Instance, tmp_path: Path) -> None:
     populate(instance, tmp_path)
     stops = tmp_path / "arrets.geojson"

@@ -1,6 +1,8 @@
 """The portal in headless Chromium (Debian's package, driven by Playwright): pages load with
-their styles, the console stays clean, nothing is fetched from another host, and the preview
-can be sorted and filtered with a keyboard and a mouse, on a desktop and on a phone."""
+their styles, the console stays clean, nothing is fetched from another host, the table can be
+sorted, filtered and its columns chosen, a chart built, a map shows clustered points with
+popups, and an embed works in an iframe, with a keyboard and a mouse, on a desktop and a
+phone."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -20,7 +24,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, syn
 from socle.api.app import create_app
 from socle.config import Settings
 from socle.instance import open_instance
-from tests.portal.conftest import populate_portal
+from tests.portal.conftest import add_communes, add_geojson, populate_portal
 
 pytestmark = pytest.mark.browser
 CHROMIUM_ARGS = [
@@ -31,6 +35,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+CHARGERS = 2000  # enough points for clusters
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 
@@ -50,6 +55,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     home = tmp_path_factory.mktemp("portal-browser")
     instance = open_instance(Settings(home=home / "home"))
     populate_portal(instance, home)
+    add_communes(instance, home)
+    chargers = [
+        (
+            {"type": "Point", "coordinates": [5.15 + (i % 50) / 500, 46.15 + (i // 50) / 500]},
+            {"nom": f"Borne {i}", "puissance_kw": 22},
+        )
+        for i in range(CHARGERS)
+    ]
+    add_geojson(instance, home, "bornes", chargers, "Bornes de recharge")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -66,6 +80,32 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.should_exit = True
     thread.join(10)
     instance.close()
+
+
+@contextmanager
+def other_site(html: str) -> Iterator[str]:
+    """Another origin on the loopback (another port) serving one page, as a commune's site."""
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = html.encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +161,10 @@ def test_pages_load_clean_and_styled(page: Page, server: str, problems: list[str
         ("/jeux-de-donnees", "Jeux de données"),
         ("/jeux-de-donnees/comptages", "Comptages vélos et voitures"),
         ("/jeux-de-donnees/arrets", "Arrêts de bus"),
+        *(
+            (f"/jeux-de-donnees/arrets/{tab}", "Arrêts de bus")
+            for tab in ("tableau", "graphique", "carte", "qualite", "api", "telechargements")
+        ),
         ("/organisations", "Organisations"),
         ("/organisations/agglo", "Agglomération du Val"),
     ):
@@ -155,7 +199,7 @@ def test_keyboard_reaches_skip_link_and_search(
 def test_preview_sort_and_filter(
     page: Page, server: str, problems: list[str], tmp_path: Path
 ) -> None:
-    page.goto(server + "/jeux-de-donnees/comptages")
+    page.goto(server + "/jeux-de-donnees/comptages/tableau")
     page.click("th >> text=date_heure")
     page.wait_for_url("**order_by=date_heure#apercu")
     assert page.get_attribute("th:has-text('date_heure')", "aria-sort") == "ascending"
@@ -178,7 +222,7 @@ def test_preview_sort_and_filter(
 def test_bad_filter_is_explained_beside_the_field(
     page: Page, server: str, problems: list[str]
 ) -> None:
-    page.goto(server + "/jeux-de-donnees/comptages")
+    page.goto(server + "/jeux-de-donnees/comptages/tableau")
     page.fill("#filtre", "commune = = 'x'")
     page.keyboard.press("Enter")
     page.wait_for_url("**where=*")
@@ -206,3 +250,76 @@ def test_phone_menu_and_search_open(phone: Page, server: str, problems: list[str
     phone.goto(server + "/jeux-de-donnees/arrets")
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert problems == []
+
+
+def test_table_columns_and_column_filter(page: Page, server: str, problems: list[str]) -> None:
+    page.goto(server + "/jeux-de-donnees/comptages/tableau")
+    page.click("summary:has-text('Colonnes affichées')")
+    for name in ("identifiant", "code_insee", "date_heure"):
+        page.click(f"fieldset[aria-labelledby=colonnes-titre] label:text-is('{name}')")
+    page.fill("input[name='f.commune']", "peronnas")  # accents and case ignored
+    page.click("button:has-text('Filtrer')")
+    page.wait_for_url("**f.commune=peronnas*")
+    headers = page.locator(".socle-preview th a").all_inner_texts()
+    assert [h.split("\n")[0].strip() for h in headers] == ["commune", "comptage", "mode"]
+    assert page.locator(".socle-preview tbody tr").count() == 2
+    assert page.is_checked("input[name=colonne][value=mode]")
+    assert not page.is_checked("input[name=colonne][value=identifiant]")
+    page.click("summary:has-text('Intégrer')")
+    assert page.is_visible("button[data-copy=integrer-tableau]")  # shown by socle.js
+    assert "/embed/jeux-de-donnees/comptages/tableau?" in page.input_value("#integrer-tableau")
+    assert problems == []
+
+
+def test_chart_building(page: Page, server: str, problems: list[str]) -> None:
+    page.goto(server + "/jeux-de-donnees/comptages/graphique")
+    page.wait_for_selector("canvas[data-drawn=true]")
+    page.select_option("#graphique-type", "area")
+    page.select_option("#graphique-x", "date_heure")
+    page.select_option("#graphique-pas", "day")
+    page.fill("#graphique-filtre", "mode = 'vélo'")
+    page.click("button:has-text('Afficher le graphique')")
+    page.wait_for_url("**type=area*")
+    page.wait_for_selector("canvas[data-drawn=true]")
+    assert "x=date_heure" in page.url and "pas=day" in page.url  # shareable
+    assert (
+        page.locator("#graphique-titre").inner_text() == "Nombre de lignes par jour de date_heure"
+    )
+    assert page.locator("#graphique-donnees tbody tr").all_inner_texts() == ["01/01/2024\t2"]
+    chart = page.evaluate("Chart.getChart('graphique-canvas').config.type")
+    assert chart == "line"  # an area is a filled line
+    assert problems == []
+
+
+def test_map_clusters_points_and_opens_popups(page: Page, server: str, problems: list[str]) -> None:
+    page.goto(server + "/jeux-de-donnees/bornes/carte")
+    page.wait_for_selector("#carte[data-features_shown]")
+    assert page.get_attribute("#carte", "data-features_shown") == str(CHARGERS)
+    assert page.locator(".marker-cluster").count() >= 1
+    assert page.locator(".leaflet-overlay-pane path").count() == 2  # the two communes
+    assert "aucun serveur de tuiles" in page.inner_text("main")
+    # A record's popup, reached with the keyboard: Tab to a marker, Enter.
+    page.goto(server + "/jeux-de-donnees/arrets/carte")
+    page.wait_for_selector("#carte[data-features_shown='2']")
+    page.focus(".socle-marker[title='Gare']")
+    page.keyboard.press("Enter")
+    popup = page.wait_for_selector(".leaflet-popup-content")
+    assert "Gare" in popup.inner_text() and "1234567.5" in popup.inner_text()
+    assert problems == []
+
+
+def test_embed_in_an_iframe(page: Page, server: str, problems: list[str]) -> None:
+    page.goto(server + "/jeux-de-donnees/arrets/graphique?type=pie&x=nom&agregat=sum&y=montant")
+    code = page.input_value("#integrer-graphique")
+    # Another site (another origin: another port) pastes the code; the portal's other pages
+    # still refuse to be framed.
+    html = f"<!doctype html><h1>Site de la commune</h1>{code}<iframe src='{server}/'></iframe>"
+    with other_site(html) as site:
+        page.goto(site)
+        frame = page.frame_locator("iframe").first
+        frame.locator("canvas[data-drawn=true]").wait_for()
+    assert frame.locator("h1").inner_text() == "Arrêts de bus"
+    assert frame.locator(".fr-header").count() == 0
+    assert sorted(p.split(":")[0] for p in problems) == ["console", "failed"]
+    assert all(f"{server}/" in p and "/embed/" not in p for p in problems)
+    assert any("frame-ancestors 'self'" in p for p in problems)

@@ -1,4 +1,5 @@
-"""``/jeux-de-donnees/{slug}``: metadata, preview with filter and sort, downloads, history."""
+"""``/jeux-de-donnees/{slug}`` and its tabs: metadata and history, the table explorer (filter,
+sort, columns, per-column filters), API examples, downloads."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def preview_rows(html: str) -> list[list[str]]:
     return [re.findall(r"<td[^>]*>(.*?)</td>", row) for row in body.split("</tr>") if "<td" in row]
 
 
-def test_dataset_page_shows_metadata_schema_version_and_downloads(client: TestClient) -> None:
+def test_dataset_page_shows_metadata_schema_version_and_history(client: TestClient) -> None:
     response = client.get("/jeux-de-donnees/arrets")
     assert response.status_code == 200
     html = response.text
@@ -49,20 +50,86 @@ def test_dataset_page_shows_metadata_schema_version_and_downloads(client: TestCl
     assert "géométrie (GeoJSON, WGS84)" in html and "nombre décimal" in html
     assert re.search(r"SHA-256 du fichier source</th><td><code[^>]*>[0-9a-f]{64}<", html)
     assert "<td>arrets.geojson</td><td>GEOJSON</td><td>2</td>" in html  # history
+
+
+def test_tabs_are_links_and_the_current_one_is_marked(client: TestClient) -> None:
+    html = client.get("/jeux-de-donnees/arrets/tableau").text
+    tabs = re.findall(
+        r'<a class="socle-tabs__tab" href="([^"]+)"( aria-current="page")?>([^<]+)', html
+    )
+    assert [(href, label) for href, _, label in tabs] == [
+        ("/jeux-de-donnees/arrets", "Informations"),
+        ("/jeux-de-donnees/arrets/tableau", "Tableau"),
+        ("/jeux-de-donnees/arrets/graphique", "Graphique"),
+        ("/jeux-de-donnees/arrets/carte", "Carte"),
+        ("/jeux-de-donnees/arrets/qualite", "Qualité"),
+        ("/jeux-de-donnees/arrets/api", "API"),
+        ("/jeux-de-donnees/arrets/telechargements", "Téléchargements"),
+    ]
+    assert [label for _, current, label in tabs if current] == ["Tableau"]
+    comptages = client.get("/jeux-de-donnees/comptages").text
+    assert "/jeux-de-donnees/comptages/carte" not in comptages  # no geometry, no map
+    assert client.get("/jeux-de-donnees/comptages/carte").status_code == 404
+    for tab in ("", "/tableau", "/graphique", "/carte", "/qualite", "/api", "/telechargements"):
+        response = client.get("/jeux-de-donnees/arrets" + tab)
+        assert response.status_code == 200, tab
+        assert check_page(response.text) == [], tab
+        assert "<h1>Arrêts de bus</h1>" in response.text
+
+
+def test_old_table_links_reach_the_table_tab(client: TestClient) -> None:
+    response = client.get(
+        "/jeux-de-donnees/comptages", params={"where": "mode = 'vélo'"}, follow_redirects=False
+    )
+    assert response.status_code == 307
+    assert response.headers["location"] == (
+        "/jeux-de-donnees/comptages/tableau?where=mode+%3D+%27v%C3%A9lo%27"
+    )
+
+
+def test_downloads_list_every_format_with_known_sizes(
+    client: TestClient, instance: Instance
+) -> None:
+    html = client.get("/jeux-de-donnees/arrets/telechargements").text
+    assert check_page(html) == []
     for fmt in ("csv", "json", "geojson", "parquet", "xlsx"):
         assert f'href="/api/v1/datasets/arrets/exports/{fmt}"' in html
     assert "exports/csv?delimiter=%3B&amp;with_bom=true" in html
     assert "CSV pour Excel (;)" in html
-
-
-def test_geojson_is_offered_only_for_geographic_data(client: TestClient) -> None:
-    html = client.get("/jeux-de-donnees/comptages").text
-    assert "exports/geojson" not in html
+    assert "connue après le premier téléchargement" in html
+    csv = client.get("/api/v1/datasets/arrets/exports/csv")  # written once, then known
+    html = client.get("/jeux-de-donnees/arrets/telechargements").text
+    row = html.split('href="/api/v1/datasets/arrets/exports/csv"')[0].rsplit("<tr>", 1)[1]
+    assert f"{len(csv.content)}\u00a0octets" in row
+    assert re.search(r"SHA-256 : <code[^>]*>[0-9a-f]{64}</code>", row)
+    html = client.get("/jeux-de-donnees/comptages/telechargements").text
+    assert "exports/geojson" not in html  # GeoJSON only for geographic data
     assert "exports/parquet" in html
 
 
+def test_api_tab_gives_ready_to_copy_calls(client: TestClient, instance: Instance) -> None:
+    html = htmllib.unescape(client.get("/jeux-de-donnees/comptages/api").text)
+    dataset_id = client.get("/api/v1/datasets/comptages").json()["id"]
+    base = "http://testserver"
+    for url in (
+        f"{base}/api/v1/datasets/comptages/records?limit=10",
+        f"{base}/api/explore/v2.1/catalog/datasets/comptages/records?limit=10",
+        f"{base}/api/3/action/package_show?id=comptages",
+        f"{base}/api/3/action/datastore_search?resource_id={dataset_id}&limit=10",
+    ):
+        assert url in html
+    assert f'curl "{base}/api/v1/datasets/comptages/records?limit=10"' in html
+    assert "import requests" in html and "import httpx" in html
+    grouped = re.search(r'<code id="api-socle-groupes">([^<]+)</code>', html)
+    assert grouped
+    result = client.get(grouped.group(1)).json()  # the example runs as written
+    assert sorted(r["identifiant"] for r in result["results"]) == ["C01", "C02"]
+    assert {r["total"] for r in result["results"]} == {2}
+    assert 'data-copy="api-socle-curl"' in html
+
+
 def test_preview_in_french_formats(client: TestClient) -> None:
-    html = client.get("/jeux-de-donnees/arrets").text
+    html = client.get("/jeux-de-donnees/arrets/tableau").text
     assert "Aperçu : lignes 1 à 2 sur 2" in html
     rows = preview_rows(html)
     assert rows[0][0] == "Gare"
@@ -73,7 +140,7 @@ def test_preview_in_french_formats(client: TestClient) -> None:
 
 def test_preview_and_its_api_call_return_the_same_rows(client: TestClient) -> None:
     params = {"where": "commune = 'Péronnas'", "order_by": "date_heure desc"}
-    html = client.get("/jeux-de-donnees/comptages", params=params).text
+    html = client.get("/jeux-de-donnees/comptages/tableau", params=params).text
     assert check_page(html) == []
     assert "2 lignes correspondent au filtre" in html
     url = api_call(html)
@@ -90,26 +157,28 @@ def test_preview_and_its_api_call_return_the_same_rows(client: TestClient) -> No
 
 
 def test_header_links_sort_and_say_how(client: TestClient) -> None:
-    html = client.get("/jeux-de-donnees/comptages", params={"order_by": "date_heure"}).text
+    html = client.get("/jeux-de-donnees/comptages/tableau", params={"order_by": "date_heure"}).text
     assert '<th scope="col" aria-sort="ascending">' in html
     assert 'href="?order_by=date_heure+desc#apercu">date_heure' in html  # next click: desc
     assert 'href="?order_by=commune#apercu">commune' in html
-    html = client.get("/jeux-de-donnees/comptages", params={"order_by": "date_heure desc"}).text
+    html = client.get(
+        "/jeux-de-donnees/comptages/tableau", params={"order_by": "date_heure desc"}
+    ).text
     assert '<th scope="col" aria-sort="descending">' in html
 
 
 def test_preview_pages(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(preview, "ROWS", 3)
-    html = client.get("/jeux-de-donnees/comptages", params={"page": 2}).text
+    html = client.get("/jeux-de-donnees/comptages/tableau", params={"page": 2}).text
     assert "Aperçu : lignes 4 à 4 sur 4" in html
     assert len(preview_rows(html)) == 1
     assert api_call(html).endswith("records?limit=3&offset=3")
     assert 'href="?#apercu">Page précédente</a>' in html
-    assert "Pagination de l&#39;aperçu" in html
+    assert "Pagination du tableau" in html
 
 
 def test_bad_filter_is_shown_inline_with_its_position(client: TestClient) -> None:
-    response = client.get("/jeux-de-donnees/comptages", params={"where": "commune = = 'x'"})
+    response = client.get("/jeux-de-donnees/comptages/tableau", params={"where": "commune = = 'x'"})
     assert response.status_code == 400
     html = response.text
     assert check_page(html) == []
@@ -122,7 +191,8 @@ def test_bad_filter_is_shown_inline_with_its_position(client: TestClient) -> Non
 
 def test_bad_sort_is_shown_with_a_way_out(client: TestClient) -> None:
     response = client.get(
-        "/jeux-de-donnees/comptages", params={"order_by": "inconnu", "where": "comptage > 0"}
+        "/jeux-de-donnees/comptages/tableau",
+        params={"order_by": "inconnu", "where": "comptage > 0"},
     )
     assert response.status_code == 400
     assert "Champ inconnu « inconnu »" in response.text
@@ -175,9 +245,9 @@ def test_columns_named_like_keywords_or_with_spaces_sort(
     add_version(
         instance, ADMIN, source, "velos", metadata=parse_metadata(title="Vélos", access="public")
     )
-    html = client.get("/jeux-de-donnees/velos").text
+    html = client.get("/jeux-de-donnees/velos/tableau").text
     assert 'href="?order_by=%60nb+v%C3%A9los%60#apercu">nb vélos' in html
-    html = client.get("/jeux-de-donnees/velos", params={"order_by": "`nb vélos` desc"}).text
+    html = client.get("/jeux-de-donnees/velos/tableau", params={"order_by": "`nb vélos` desc"}).text
     assert [row[0] for row in preview_rows(html)] == ["10", "3", "2"]
-    html = client.get("/jeux-de-donnees/velos", params={"order_by": "`desc` desc"}).text
+    html = client.get("/jeux-de-donnees/velos/tableau", params={"order_by": "`desc` desc"}).text
     assert [row[1] for row in preview_rows(html)] == ["c", "b", "a"]

@@ -16,7 +16,11 @@ def test_quality_page_shows_score_parts_errors_profile_and_history(client: TestC
     assert response.status_code == 200
     html = response.text
     assert check_page(html) == []
-    assert "Qualité des données — Comptages vélos et voitures" in html
+    assert "<title>Qualité — Comptages vélos et voitures" in html
+    assert '<h2 id="qualite">Qualité des données</h2>' in html
+    assert (
+        '<a class="socle-tabs__tab" href="/jeux-de-donnees/comptages/qualite" aria-current' in html
+    )
     for label in ("Conformité au schéma", "Complétude", "Unicité", "Fraîcheur", "Métadonnées"):
         assert label in html
     assert 'href="/schemas/comptages-horaires@1.0.0"' in html
@@ -30,7 +34,7 @@ def test_the_rows_link_opens_the_preview_filtered_on_the_faulty_values(
     client: TestClient,
 ) -> None:
     html = client.get("/jeux-de-donnees/comptages/qualite").text
-    links = re.findall(r'href="(/jeux-de-donnees/comptages\?where=[^"]+)"', html)
+    links = re.findall(r'href="(/jeux-de-donnees/comptages/tableau\?where=[^"]+)"', html)
     assert links, "no link to the rows"
     where = parse_qs(urlparse(htmllib.unescape(links[0])).query)["where"][0]
     assert where == "`comptage` = '=1+1'"

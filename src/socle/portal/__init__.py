@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from socle.portal.assets import DSFR_DIST
+from socle.portal.assets import LIBRARIES
 from socle.portal.rendering import render_error
 from socle.portal.routes import router
 from socle.portal.templating import make_environment
@@ -22,7 +22,8 @@ def mount(app: FastAPI, node_modules: Path | None) -> None:
     """Add the portal's pages, its static files and its French error page to ``app``."""
     app.state.templates = make_environment()
     app.state.render_error = render_error
-    if node_modules is not None:
-        app.mount("/static/dsfr", StaticFiles(directory=node_modules / DSFR_DIST), name="dsfr")
+    for name, dist in LIBRARIES.items():
+        if node_modules is not None and (node_modules / dist).is_dir():
+            app.mount(f"/static/{name}", StaticFiles(directory=node_modules / dist), name=name)
     app.mount("/static/socle", StaticFiles(directory=STATIC), name="socle-static")
     app.include_router(router)

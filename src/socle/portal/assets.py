@@ -11,9 +11,14 @@ from pathlib import Path
 
 log = logging.getLogger("socle.portal")
 DSFR_DIST = Path("@gouvfr") / "dsfr" / "dist"
-
-
 SWAGGER_UI_DIST = Path("swagger-ui-dist")
+# URL folder under /static -> distribution folder under node_modules.
+LIBRARIES = {
+    "dsfr": DSFR_DIST,
+    "chartjs": Path("chart.js") / "dist",
+    "leaflet": Path("leaflet") / "dist",
+    "markercluster": Path("leaflet.markercluster") / "dist",
+}
 
 
 def find_node_modules(configured: Path | None) -> Path | None:

@@ -10,24 +10,42 @@ from fastapi.responses import HTMLResponse
 from socle.errors import SocleError
 
 # Every asset is served by Socle itself, so the pages can forbid everything else.
+CSP = (
+    "default-src 'self'; img-src 'self' data:{images}; style-src 'self'; script-src 'self'; "
+    "font-src 'self' data:; object-src 'none'; frame-ancestors {ancestors}; base-uri 'self'; "
+    "form-action 'self'"
+)
 SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "font-src 'self' data:; object-src 'none'; frame-ancestors 'self'; base-uri 'self'; "
-        "form-action 'self'"
-    ),
+    "Content-Security-Policy": CSP.format(images="", ancestors="'self'"),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
 
 
-def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+def security_headers(*, embed: bool = False, image_origin: str | None = None) -> dict[str, str]:
+    """The headers of a page; an embed may be framed by any site, a map may show tiles."""
+    if not embed and image_origin is None:
+        return SECURITY_HEADERS
+    csp = CSP.format(
+        images=f" {image_origin}" if image_origin else "",
+        ancestors="*" if embed else "'self'",
+    )
+    return {**SECURITY_HEADERS, "Content-Security-Policy": csp}
+
+
+def render(
+    request: Request,
+    template: str,
+    status: int = 200,
+    headers: dict[str, str] = SECURITY_HEADERS,
+    **context: Any,
+) -> HTMLResponse:
     """A page with the context every template needs and the security headers."""
     settings = request.app.state.settings
     html = request.app.state.templates.get_template(template).render(
         instance_name=settings.instance_name, **context
     )
-    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+    return HTMLResponse(html, status_code=status, headers=headers)
 
 
 def render_error(request: Request, error: SocleError) -> HTMLResponse:

@@ -45,6 +45,18 @@ def fr_number(value: Any) -> str:
     return str(value)
 
 
+BYTE_UNITS = ("octets", "ko", "Mo", "Go", "To")
+
+
+def fr_bytes(size: int) -> str:
+    """1234567 -> « 1,2 Mo » (powers of 1000, as file managers show them nowadays)."""
+    value, unit = float(size), 0
+    while value >= 1000 and unit < len(BYTE_UNITS) - 1:
+        value, unit = value / 1000, unit + 1
+    shown = fr_number(int(value)) if unit == 0 else fr_number(round(value, 1))
+    return f"{shown}\u00a0{BYTE_UNITS[unit]}"
+
+
 def fr_date(value: Any) -> str:
     """A calendar date (temporal coverage, a data value) as dd/mm/yyyy."""
     if not value:
@@ -70,9 +82,12 @@ def markdown(text: str | None) -> Markup:
 
 
 def query_string(params: dict[str, Any], **changes: Any) -> str:
-    """The current query string with some parameters changed (None removes one)."""
+    """The current query string with some parameters changed (None removes one).
+
+    A list value is a repeated parameter (``colonne=a&colonne=b``).
+    """
     merged = {**params, **changes}
-    return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+    return urlencode({k: v for k, v in merged.items() if v not in (None, "", [])}, doseq=True)
 
 
 def cell(value: Any, type_: str = "string") -> str:
@@ -107,6 +122,7 @@ def make_environment() -> Environment:
     )
     env.filters.update(
         fr_number=fr_number,
+        fr_bytes=fr_bytes,
         fr_date=fr_date,
         fr_timestamp=fr_timestamp,
         markdown=markdown,

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from socle.portal.routes import catalog, datasets, home, organizations, quality, schemas
+from socle.portal.routes import (
+    catalog,
+    charts,
+    datasets,
+    home,
+    maps,
+    organizations,
+    quality,
+    schemas,
+    table,
+)
 
 router = APIRouter(include_in_schema=False)
-for family in (home, catalog, datasets, quality, organizations, schemas):
+for family in (home, catalog, datasets, table, charts, maps, quality, organizations, schemas):
     router.include_router(family.router)

@@ -1,61 +1,104 @@
-"""``/jeux-de-donnees/{slug}``: a dataset's metadata, preview, downloads and history."""
+"""``/jeux-de-donnees/{slug}`` and its plain tabs: Informations, API, Téléchargements.
+
+The table, chart and map tabs have their own modules; Qualité is ``routes.quality``.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from socle.core import catalog, versions
-from socle.core.tableschema import geometry_field
-from socle.core.views import dataset_view, version_view
-from socle.portal import preview
-from socle.portal.pagination import paginate
+from socle.core import versions
+from socle.core.records import known_export, readable_whole
+from socle.core.views import version_view
+from socle.governance.policy import Principal
+from socle.instance import Instance
+from socle.portal.preview import FILTER_PREFIX, field_reference
 from socle.portal.rendering import render
+from socle.portal.routes._dataset import dataset_context
 from socle.portal.routes._deps import BaseUrl, InstanceDep, PrincipalDep
 
 router = APIRouter()
+# Parameters of the table, which the dataset page showed before it had tabs.
+TABLE_PARAMETERS = {"where", "order_by", "page", "colonne"}
 
 
 @router.get("/jeux-de-donnees/{slug}", response_class=HTMLResponse)
 def dataset_page(
-    request: Request,
-    slug: str,
-    instance: InstanceDep,
-    principal: PrincipalDep,
-    base: BaseUrl,
-    where: Annotated[str | None, Query(max_length=4000)] = None,
-    order_by: Annotated[str | None, Query(max_length=500)] = None,
-    page: Annotated[int, Query(ge=1, le=preview.MAX_PAGE)] = 1,
-) -> HTMLResponse:
-    view = dataset_view(catalog.get_entry(instance, principal, slug), base)
-    fields = (view["schema"] or {}).get("fields", [])
-    loaded = None
-    if view["latest"]:
-        loaded = preview.load(instance, principal, base, slug, fields, where, order_by, page)
-    error = loaded if isinstance(loaded, preview.FilterError) else None
-    shown = loaded if isinstance(loaded, preview.Preview) else None
+    request: Request, slug: str, instance: InstanceDep, principal: PrincipalDep, base: BaseUrl
+) -> Response:
+    context = dataset_context(instance, principal, base, slug)
+    params = request.query_params
+    if context["d"]["latest"] and any(
+        k in TABLE_PARAMETERS or k.startswith(FILTER_PREFIX) for k in params
+    ):
+        # Links made before the tabs (quality page, bookmarks) still reach the same rows.
+        return RedirectResponse(f"/jeux-de-donnees/{slug}/tableau?{params}", status_code=307)
     return render(
         request,
         "dataset.html",
-        status=error.status if error else 200,
-        section="catalog",
-        d=view,
-        fields=fields,
+        tab="informations",
         versions=[version_view(v) for v in versions.list_versions(instance, principal, slug)],
-        preview=shown,
-        preview_error=error,
-        pagination=paginate(page, shown.pages) if shown else None,
-        where=where,
-        order_by=order_by,
-        params={"where": where, "order_by": order_by},
-        export_formats=_export_formats(view["schema"]),
+        **context,
     )
 
 
-def _export_formats(schema: dict[str, Any] | None) -> list[str]:
-    """GeoJSON is offered only when a field holds geometries."""
-    if schema and geometry_field(schema):
-        return ["csv", "json", "geojson", "parquet", "xlsx"]
-    return ["csv", "json", "parquet", "xlsx"]
+@router.get("/jeux-de-donnees/{slug}/api", response_class=HTMLResponse)
+def api_page(
+    request: Request, slug: str, instance: InstanceDep, principal: PrincipalDep, base: BaseUrl
+) -> HTMLResponse:
+    context = dataset_context(instance, principal, base, slug, needs_data=True)
+    fields = context["fields"]
+    text = next((f["name"] for f in fields if f.get("type") == "string"), None)
+    return render(
+        request,
+        "dataset_api.html",
+        tab="api",
+        group_field=field_reference(text) if text else None,
+        **context,
+    )
+
+
+@router.get("/jeux-de-donnees/{slug}/telechargements", response_class=HTMLResponse)
+def downloads_page(
+    request: Request, slug: str, instance: InstanceDep, principal: PrincipalDep, base: BaseUrl
+) -> HTMLResponse:
+    context = dataset_context(instance, principal, base, slug, needs_data=True)
+    return render(
+        request,
+        "dataset_downloads.html",
+        tab="telechargements",
+        downloads=_downloads(instance, principal, slug, bool(context["geo"])),
+        **context,
+    )
+
+
+def _downloads(
+    instance: Instance, principal: Principal, slug: str, geographic: bool
+) -> list[dict[str, Any]]:
+    """Every whole export, with its size and SHA-256 once it has been written."""
+    whole = readable_whole(instance, principal, slug)
+    exports = f"/api/v1/datasets/{slug}/exports"
+    offered: list[tuple[str, str, str, dict[str, Any]]] = [
+        ("csv", "csv", "", {}),
+        ("csv_excel", "csv", "?delimiter=%3B&with_bom=true", {"delimiter": ";"}),
+        ("json", "json", "", {}),
+        *([("geojson", "geojson", "", {})] if geographic else []),
+        ("parquet", "parquet", "", {}),
+        ("xlsx", "xlsx", "", {}),
+    ]
+    result = []
+    for key, fmt, query, options in offered:
+        stored = known_export(instance, whole, fmt, **options) if whole else None
+        bom = 3 if key == "csv_excel" else 0  # the BOM is added when served, not stored
+        result.append(
+            {
+                "key": key,
+                "url": f"{exports}/{fmt}{query}",
+                "size": stored.size + bom if stored else None,
+                "sha256": stored.sha256 if stored and not bom else None,
+            }
+        )
+    return result

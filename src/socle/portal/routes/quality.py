@@ -8,11 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from socle.core import catalog
 from socle.core.quality import quality_view
 from socle.core.tableschema import field_types
-from socle.core.views import dataset_view
 from socle.portal.rendering import render
+from socle.portal.routes._dataset import dataset_context
 from socle.portal.routes._deps import BaseUrl, InstanceDep, PrincipalDep
 from socle.sql import literal
 
@@ -29,16 +28,16 @@ def quality_page(
     base: BaseUrl,
     version: Annotated[int | None, Query(ge=1)] = None,
 ) -> HTMLResponse:
-    view = dataset_view(catalog.get_entry(instance, principal, slug), base)
+    context = dataset_context(instance, principal, base, slug)
     quality = quality_view(instance, principal, slug, version)
-    stored_types = field_types(view["schema"] or {})
+    stored_types = field_types(context["d"]["schema"] or {})
     return render(
         request,
         "quality.html",
-        section="catalog",
-        d=view,
+        tab="qualite",
         q_=quality,
         groups=error_groups(quality["report"], stored_types) if quality["report"] else [],
+        **context,
     )
 
 
