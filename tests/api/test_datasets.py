@@ -34,6 +34,25 @@ def test_search_is_accent_insensitive_and_filters_by_facet(client: TestClient) -
     assert client.get("/api/v1/datasets", params={"theme": "TRAN"}).json()["total_count"] == 1
 
 
+def test_schema_geo_and_frequency_facets(client: TestClient) -> None:
+    facets = client.get("/api/v1/datasets").json()["facets"]
+    # Only the public dataset's schema: the internal one's pin is not counted.
+    assert [(f["value"], f["label"], f["count"]) for f in facets["schema"]] == [
+        ("comptages-horaires@1.0.0", "Comptages horaires", 1)
+    ]
+    assert [(f["value"], f["count"]) for f in facets["geo"]] == [("non", 1)]
+    assert facets["frequency"] == []
+    for params, expected in (
+        ({"schema": "comptages-horaires@1.0.0"}, 1),
+        ({"schema": "aides@2"}, 0),
+        ({"geo": "non"}, 1),
+        ({"geo": "oui"}, 0),
+        ({"frequency": "DAILY"}, 0),
+    ):
+        assert client.get("/api/v1/datasets", params=params).json()["total_count"] == expected
+    assert client.get("/api/v1/datasets", params={"geo": "peut-etre"}).status_code == 400
+
+
 def test_dataset_metadata_schema_and_links(client: TestClient) -> None:
     body = client.get("/api/v1/datasets/comptages").json()
     assert body["title"] == "Comptages vélos et voitures"

@@ -53,6 +53,9 @@ def test_facets_count_only_the_visible_and_most_frequent_first(
     assert [(f.value, f.count) for f in public] == [("TRAN", 2), ("ENVI", 1)]
     everything = search(any_instance, ADMIN).facets["theme"]
     assert [(f.value, f.count) for f in everything] == [("ENVI", 3), ("TRAN", 2)]
+    update_dataset(any_instance, ADMIN, "a", parse_metadata(frequency="MONTHLY"))
+    [monthly] = search(any_instance, ANONYMOUS).facets["frequency"]
+    assert (monthly.value, monthly.label, monthly.count) == ("MONTHLY", "Mensuelle", 1)
     filtered = search(any_instance, ANONYMOUS, filters={"theme": "ENVI"})
     assert [e.dataset.slug for e in filtered.entries] == ["b"]
     assert filtered.facets["theme"][0].label == "Environnement"

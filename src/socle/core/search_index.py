@@ -26,14 +26,27 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, load_only, selectinload
 
 from socle.core.quality import current_score
-from socle.core.vocabularies import LICENCES, THEMES
+from socle.core.tableschema import geometry_field
+from socle.core.vocabularies import FREQUENCIES, LICENCES, THEMES
 from socle.instance import Instance
 from socle.storage.db import Database
 from socle.storage.tables import Dataset, Organization, Version
 
-FACETS = ("theme", "organization", "keyword", "format", "licence", "quality")
+FACETS = (
+    "theme",
+    "organization",
+    "keyword",
+    "format",
+    "licence",
+    "quality",
+    "schema",
+    "geo",
+    "frequency",
+)
 # Quality facet: the latest version's score today, in three bands.
 QUALITY_LEVELS = {"bon": "80 et plus", "moyen": "de 50 à 79", "faible": "moins de 50"}
+# Geo facet: whether the latest version has a geometry field.
+GEO_LEVELS = {"oui": "Avec géométrie (carte)", "non": "Sans géométrie"}
 MAX_AGE = 600.0
 
 
@@ -81,14 +94,15 @@ class CatalogIndex:
     derived: dict[str, Any] = field(default_factory=dict)
 
     def facet_counts(self, positions: list[int]) -> dict[str, list[tuple[str, str, int]]]:
-        """(value, label, count) per facet over the datasets at ``positions``, most first."""
+        """(value, label, count) per facet over the datasets at ``positions``."""
         chosen = np.zeros(len(self.datasets), dtype=bool)
         chosen[positions] = True
         counts = np.bincount(
             self.pair_ids[np.repeat(chosen, np.diff(self.offsets))], minlength=len(self.pairs)
         )
         found: dict[str, list[tuple[str, str, int]]] = {f: [] for f in FACETS}
-        for pair in sorted(np.flatnonzero(counts), key=lambda p: -counts[p]):
+        # Most frequent first; ties in the order of their labels, so listings are stable.
+        for pair in sorted(np.flatnonzero(counts), key=lambda p: (-counts[p], self.labels[p])):
             facet, value = self.pairs[pair]
             found[facet].append((value, self.labels[pair], int(counts[pair])))
         return found
@@ -151,7 +165,7 @@ def _build(session: Session, fingerprint: tuple[Any, ...]) -> CatalogIndex:
     # Newest edit first: a search by date keeps this order, one by relevance breaks ties by it.
     datasets = session.scalars(
         select(Dataset)
-        .options(selectinload(Dataset.organization))
+        .options(selectinload(Dataset.organization), selectinload(Dataset.schema))
         .order_by(Dataset.modified_at.desc(), Dataset.id)
     ).all()
     latest = _latest_summaries(session)
@@ -222,8 +236,13 @@ def _facet_pairs(dataset: Dataset, version: Version | None) -> list[tuple[str, s
     if dataset.organization:
         pairs.append(("organization", dataset.organization.slug))
     pairs.append(("licence", dataset.licence))
+    if dataset.frequency:
+        pairs.append(("frequency", dataset.frequency))
+    if dataset.schema is not None:
+        pairs.append(("schema", f"{dataset.schema.name}@{dataset.schema.version}"))
     if version is not None:
         pairs.append(("format", version.format))
+        pairs.append(("geo", "oui" if geometry_field(version.table_schema) else "non"))
         current = current_score(dataset, version)
         if current is not None:
             score = current["score"]
@@ -246,4 +265,10 @@ def _label(dataset: Dataset, facet: str, value: str) -> str:
         return LICENCES.get(value, (value, ""))[0]
     if facet == "quality":
         return QUALITY_LEVELS[value]
+    if facet == "geo":
+        return GEO_LEVELS[value]
+    if facet == "frequency":
+        return FREQUENCIES.get(value, value)
+    if facet == "schema" and dataset.schema is not None:
+        return dataset.schema.title or value
     return value.upper() if facet == "format" else value

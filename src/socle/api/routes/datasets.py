@@ -39,6 +39,15 @@ def search_datasets(
         Literal["bon", "moyen", "faible"] | None,
         Query(description="Score de qualité : bon (80+), moyen (50–79), faible (<50)"),
     ] = None,
+    schema: Annotated[
+        str | None, Query(max_length=160, description="Schéma suivi (nom@version)")
+    ] = None,
+    geo: Annotated[
+        Literal["oui", "non"] | None, Query(description="Avec ou sans géométrie")
+    ] = None,
+    frequency: Annotated[
+        str | None, Query(max_length=30, description="Fréquence de mise à jour (code UE)")
+    ] = None,
     sort: Literal["relevance", "date", "title"] | None = None,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=catalog.MAX_PAGE_SIZE)] = 20,
@@ -55,6 +64,9 @@ def search_datasets(
             "licence": licence,
             "format": format,
             "quality": quality,
+            "schema": schema,
+            "geo": geo,
+            "frequency": frequency,
         },
         sort=sort,
         page=page,

@@ -32,6 +32,9 @@ def catalog_page(
     format: Annotated[str | None, Query(max_length=30)] = None,
     licence: Annotated[str | None, Query(max_length=50)] = None,
     quality: Annotated[str | None, Query(max_length=10)] = None,
+    schema: Annotated[str | None, Query(max_length=160)] = None,
+    geo: Annotated[str | None, Query(max_length=10)] = None,
+    frequency: Annotated[str | None, Query(max_length=30)] = None,
     sort: SortKey | None = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
@@ -42,6 +45,9 @@ def catalog_page(
         "format": format,
         "licence": licence,
         "quality": quality,
+        "schema": schema,
+        "geo": geo,
+        "frequency": frequency,
     }
     result = catalog.search(
         instance, principal, q=q, filters=filters, sort=sort, page=page, page_size=PAGE_SIZE
