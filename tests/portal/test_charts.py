@@ -52,7 +52,13 @@ def test_time_series_by_year_month_or_day(client: TestClient) -> None:
     html = client.get(page, params={"x": "date_heure", "pas": "day"}).text
     assert chart_rows(html) == [("01/01/2024", "4")]
     params = {"x": "date_heure", "pas": "year", "where": "mode = 'vélo'"}
-    assert chart_rows(client.get(page, params=params).text) == [("2024", "2")]
+    html = client.get(page, params=params).text
+    assert chart_rows(html) == [("2024", "2")]
+    # The same figures from the API, through the query language's date functions.
+    api = re.search(r'<pre class="socle-code[^"]*"><code><a href="([^"]+)">', html)
+    assert api and "date_format" in htmllib.unescape(api.group(1))
+    results = client.get(htmllib.unescape(api.group(1))).json()["results"]
+    assert [(r["__periode"], r["__valeur"]) for r in results] == [("2024", 2)]
     html = client.get("/jeux-de-donnees/arrets/graphique", params={"x": "mise_en_service"}).text
     assert chart_rows(html) == [("03/2023", "1"), ("12/2023", "1")]
 

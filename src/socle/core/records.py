@@ -16,7 +16,6 @@ from socle.core.tableschema import geometry_field
 from socle.engine import Export, RecordQuery, export, run_records
 from socle.engine.exports import StoredExport, find_stored, serve_stored, store, stored_name
 from socle.engine.records import MAX_WINDOW
-from socle.engine.series import Aggregate, Bucket, run_date_series
 from socle.errors import SocleError
 from socle.governance.policy import Action, Decision, Principal, require
 from socle.instance import Instance
@@ -51,33 +50,6 @@ def readable_schema(
     """The Table Schema a read would see: the version's, less the columns the policy hides."""
     _, schema, _ = _prepare(instance, principal, slug, RecordQuery(), version)
     return schema
-
-
-def read_date_series(
-    instance: Instance,
-    principal: Principal,
-    slug: str,
-    *,
-    field: str,
-    bucket: Bucket,
-    aggregate: Aggregate,
-    value_field: str | None,
-    where: str | None,
-    limit: int,
-) -> list[tuple[str, Any]]:
-    """Aggregates of the latest version by year, month or day of a date field."""
-    chosen, schema, query = _prepare(instance, principal, slug, RecordQuery(where=where), None)
-    return run_date_series(
-        versions.data_paths(instance, chosen),
-        schema,
-        field=field,
-        bucket=bucket,
-        aggregate=aggregate,
-        value_field=value_field,
-        where=query.where,
-        limit=limit,
-        **_limits(instance),
-    )
 
 
 def export_records(

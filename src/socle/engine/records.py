@@ -27,6 +27,8 @@ from socle.errors import InputError, LimitExceededError, QuerySyntaxError
 from socle.sql import identifier, literal, parquet_source
 
 MAX_WINDOW = 10_000
+# Rows per page of the records APIs; beyond, paginate or export.
+MAX_PAGE_ROWS = 100
 RECORD_ID = "_id"
 Source = list[Path] | str  # a version's Parquet files, or the name of a registered table
 DEFAULT_TIMEOUT = 10.0

@@ -1,8 +1,9 @@
 """The chart builder: one aggregate over groups of a field, or over periods of a date field.
 
 Everything the chart shows is in its query string (type, field, aggregate, filter), so a
-chart is a link. Groups come from the records service, exactly what the API call shown under
-the chart returns; periods of a date field come from :func:`socle.core.records.read_date_series`.
+chart is a link. Groups and periods come from the records service through the query
+language (``group_by=date_format(jour, 'yyyy-MM')`` for periods), exactly what the API call
+shown under the chart returns.
 """
 
 from __future__ import annotations
@@ -10,16 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from socle.core.records import read_date_series, read_records
+from socle.core.records import read_records
 from socle.core.tableschema import NUMERIC_TYPES
 from socle.engine import RecordQuery
-from socle.engine.series import Aggregate, Bucket
+from socle.engine.records import MAX_PAGE_ROWS
 from socle.errors import InputError, LimitExceededError, QuerySyntaxError
 from socle.governance.policy import Principal
 from socle.instance import Instance
 from socle.portal.preview import FilterError, api_call, field_reference
 
 ChartType = Literal["bar", "line", "pie", "area"]
+Aggregate = Literal["count", "sum", "avg", "min", "max"]
+Bucket = Literal["year", "month", "day"]
+# date_format patterns of the query language for each period.
+PERIODS: dict[str, str] = {"year": "yyyy", "month": "yyyy-MM", "day": "yyyy-MM-dd"}
+PERIOD = "__periode"
 MAX_GROUPS = 50  # more bars or slices than this cannot be read
 MAX_PERIODS = 1000
 VALUE = "__valeur"
@@ -53,7 +59,7 @@ class ChartData:
     values: list[Any]
     truncated: bool  # more groups than shown
     limit: int
-    api_call: str | None  # None for periods, which the query language cannot express yet
+    api_call: str
 
 
 def groupable(fields: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -107,50 +113,43 @@ def load_chart(
     spec: ChartSpec,
 ) -> ChartData | FilterError:
     """The chart's labels and values, or why its filter cannot run."""
+    limit = MAX_GROUPS if spec.bucket is None else MAX_PERIODS
     try:
-        if spec.bucket is not None:
-            pairs = read_date_series(
-                instance,
-                principal,
-                slug,
-                field=spec.x,
-                bucket=spec.bucket,
-                aggregate=spec.aggregate,
-                value_field=spec.y,
-                where=spec.where,
-                limit=MAX_PERIODS + 1,
-            )
-            shown = pairs[:MAX_PERIODS]
-            return ChartData(
-                [p for p, _ in shown],
-                [v for _, v in shown],
-                len(pairs) > MAX_PERIODS,
-                MAX_PERIODS,
-                None,
-            )
-        query = _group_query(spec, MAX_GROUPS + 1)
-        records = read_records(instance, principal, slug, query)
+        # One more than shown tells whether some were cut, one more for empty dates.
+        records = read_records(instance, principal, slug, _group_query(spec, limit + 2))
     except QuerySyntaxError as exc:
         return FilterError(exc.message, exc.parameter, exc.position, exc.status)
     except (InputError, LimitExceededError) as exc:
         return FilterError(exc.message, None, None, exc.status)
-    rows = records.results[:MAX_GROUPS]
+    key = spec.x if spec.bucket is None else PERIOD
+    # Rows without a date have no period: a time series skips them.
+    rows = [r for r in records.results if spec.bucket is None or r[PERIOD] is not None]
     return ChartData(
-        [r[spec.x] for r in rows],
-        [r[VALUE] for r in rows],
-        records.total_count > MAX_GROUPS,
-        MAX_GROUPS,
-        api_call(base, slug, _group_query(spec, MAX_GROUPS)),
+        [r[key] for r in rows[:limit]],
+        [r[VALUE] for r in rows[:limit]],
+        len(rows) > limit,
+        limit,
+        # The API serves pages of at most 100 rows: a longer series is read page by page.
+        api_call(base, slug, _group_query(spec, min(limit, MAX_PAGE_ROWS))),
     )
 
 
-def _group_query(spec: ChartSpec, limit: int = MAX_GROUPS + 1) -> RecordQuery:
+def _group_query(spec: ChartSpec, limit: int) -> RecordQuery:
     x = str(field_reference(spec.x))
     measure = (
         "count(*)"
         if spec.aggregate == "count"
         else f"{spec.aggregate}({field_reference(spec.y or '')})"
     )
+    if spec.bucket is not None:
+        period = f"date_format({x}, '{PERIODS[spec.bucket]}') as {PERIOD}"
+        return RecordQuery(
+            select=f"{measure} as {VALUE}",
+            where=spec.where,
+            group_by=period,
+            order_by=PERIOD,
+            limit=limit,
+        )
     # Bars and slices read best largest first; lines and areas follow the field's order.
     order = f"{VALUE} desc" if spec.type in ("bar", "pie") else x
     return RecordQuery(

@@ -14,6 +14,7 @@ from socle.core.quality import quality_view
 from socle.core.records import export_records, read_records
 from socle.core.views import dataset_view, search_view, version_view
 from socle.engine import RecordQuery
+from socle.engine.records import MAX_PAGE_ROWS
 from socle.governance.policy import Principal
 from socle.instance import Instance
 
@@ -116,7 +117,7 @@ def record_query(
     group_by: Text = None,
     order_by: Text = None,
     q: Annotated[str | None, Query(max_length=500)] = None,
-    limit: Annotated[int, Query(ge=0, le=100)] = 10,
+    limit: Annotated[int, Query(ge=0, le=MAX_PAGE_ROWS)] = 10,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> RecordQuery:
     return RecordQuery(

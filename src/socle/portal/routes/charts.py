@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from socle.engine.series import Aggregate, Bucket
 from socle.portal import charts
+from socle.portal.charts import Aggregate, Bucket
 from socle.portal.rendering import render, security_headers
 from socle.portal.routes._dataset import dataset_context, is_embed, layout
 from socle.portal.routes._deps import BaseUrl, InstanceDep, PrincipalDep
