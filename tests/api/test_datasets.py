@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 from fastapi.testclient import TestClient
 
 from socle.core.catalog import get_entry
-from socle.core.versions import exports_dir, rollback
+from socle.core.versions import derived_dir, rollback
 from socle.governance.policy import ADMIN
 from socle.instance import Instance
 
@@ -163,7 +163,7 @@ def test_whole_export_is_written_once_and_described(client: TestClient, instance
     digest = hashlib.sha256(first.content).hexdigest()
     assert second.headers["etag"] == f'"{digest}"'
     assert int(second.headers["content-length"]) == len(first.content)
-    folder = exports_dir(instance, get_entry(instance, ADMIN, "comptages").latest)
+    folder = derived_dir(instance, get_entry(instance, ADMIN, "comptages").latest, "exports")
     assert sorted(p.name for p in folder.iterdir()) == ["csv", "csv.json"]
     # With a BOM the bytes are not the stored ones: a length, but no digest of them.
     bom = client.get(url, params={"with_bom": "true"})
@@ -180,7 +180,7 @@ def test_whole_export_is_written_once_and_described(client: TestClient, instance
 def test_rollback_does_not_copy_stored_exports(client: TestClient, instance: Instance) -> None:
     client.get("/api/v1/datasets/comptages/exports/parquet")
     restored = rollback(instance, ADMIN, "comptages", 1)
-    assert not exports_dir(instance, restored).exists()
+    assert not derived_dir(instance, restored, "exports").exists()
     parquet = client.get("/api/v1/datasets/comptages/exports/parquet").content
     assert pq.read_table(io.BytesIO(parquet)).num_rows == 4
 

@@ -20,6 +20,7 @@ from socle.api.app import create_app
 from socle.api.routes.dcat import negotiate
 from socle.core import dcat
 from socle.core.catalog import get_entry, rename_dataset
+from socle.core.features import prepare_extents
 from socle.core.metadata import parse_metadata
 from socle.core.versions import add_version
 from socle.demo.load import load_demo
@@ -35,6 +36,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:D
 SH = Namespace("http://www.w3.org/ns/shacl#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
+GSP = Namespace("http://www.opengis.net/ont/geosparql#")
 SYNTAXES = {"ttl": "turtle", "rdf": "xml", "jsonld": "json-ld"}
 SHAPES = {
     "3.0.1": ("dcat-ap-SHACL.ttl", "ranges.ttl"),
@@ -137,6 +139,7 @@ def test_the_shapes_do_bite(client: TestClient, shared_data: Path) -> None:
 @pytest.mark.slow
 def test_demo_territory_feed_is_valid_dcat_ap(instance: Instance, shared_data: Path) -> None:
     load_demo(instance)
+    boxes = dict(prepare_extents(instance, ADMIN, None))
     with TestClient(create_app(instance.settings, instance)) as client:
         graph = feed(client, "/catalog.ttl?page_size=1000")
     assert len(datasets(graph)) >= 5
@@ -145,6 +148,13 @@ def test_demo_territory_feed_is_valid_dcat_ap(instance: Instance, shared_data: P
     # GeoJSON is offered for the datasets with a geometry only.
     geographic = {s for s, o in graph.subject_objects(DCAT.distribution) if o.endswith("/geojson")}
     assert 0 < len(geographic) < len(datasets(graph))
+    # Their boxes, once computed, as WKT polygons in a dct:Location.
+    boxed = {
+        s for s, place in graph.subject_objects(DCTERMS.spatial) if graph.value(place, DCAT.bbox)
+    }
+    assert boxed == geographic and len(boxes) == len(geographic)
+    for literal in graph.objects(None, DCAT.bbox):
+        assert literal.datatype == GSP.wktLiteral and str(literal).startswith("POLYGON((")
 
 
 def test_three_syntaxes_give_one_graph(client: TestClient) -> None:

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from socle.cli._common import console, errors, fails_cleanly, instance, split_list
+from socle.core.features import prepare_extents
 from socle.core.records import prepare_exports
 from socle.engine.exports import FORMATS
 from socle.errors import InputError, SocleError
@@ -28,7 +29,8 @@ def prepare(
     """Écrire d'avance l'export complet de la dernière version de chaque jeu.
 
     Les téléchargements sont alors servis sans attente, et le flux DCAT-AP publie leur
-    taille et leur empreinte SHA-256.
+    taille et leur empreinte SHA-256 ; l'emprise des jeux géographiques est calculée aussi
+    (flux DCAT-AP, API OGC).
     """
     chosen = split_list(formats) or []
     unknown = [f for f in chosen if f not in FORMATS]
@@ -45,4 +47,5 @@ def prepare(
             written += 1
             size = f"{result.size:,}".replace(",", "\u202f")
             console.print(f"{slug} ({fmt}) : {size} octets", highlight=False)
-    console.print(f"{written} export(s) prêt(s)")
+        boxes = sum(1 for _ in prepare_extents(inst, ADMIN, slugs or None))
+    console.print(f"{written} export(s) prêt(s), {boxes} emprise(s) géographique(s) calculée(s)")

@@ -26,6 +26,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from socle.core.catalog import Entry, visible_entries
+from socle.core.features import collection_of
 from socle.core.organizations import get_organization
 from socle.core.records import known_export
 from socle.core.tableschema import geometry_field
@@ -38,6 +39,7 @@ from socle.instance import Instance
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
+GSP = Namespace("http://www.opengis.net/ont/geosparql#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 AUTHORITY = "http://publications.europa.eu/resource/authority/"
 IANA_MEDIA_TYPE = "http://www.iana.org/assignments/media-types/"
@@ -108,7 +110,7 @@ def catalog_graph(
     graph.add((catalog, DCAT.service, service))
     start = (query.page - 1) * query.page_size
     for entry in entries[start : start + query.page_size]:
-        dataset = _dataset(graph, instance, entry, base, service, operator)
+        dataset = _dataset(graph, instance, principal, entry, base, service, operator)
         graph.add((catalog, DCAT.dataset, dataset))
         graph.add((service, DCAT.servesDataset, dataset))
     if len(entries) > query.page_size or query.page > 1:
@@ -163,7 +165,13 @@ def _catalog(
 
 
 def _dataset(
-    graph: Graph, instance: Instance, entry: Entry, base: str, service: URIRef, publisher: Node
+    graph: Graph,
+    instance: Instance,
+    principal: Principal,
+    entry: Entry,
+    base: str,
+    service: URIRef,
+    publisher: Node,
 ) -> URIRef:
     """A dataset from its JSON view, so the feed and the API cannot tell different stories."""
     view = dataset_view(entry, base, full=False)
@@ -196,7 +204,8 @@ def _dataset(
     if standard := _iri(view["conforms_to"]):
         graph.add((standard, RDF.type, DCTERMS.Standard))
         graph.add((node, DCTERMS.conformsTo, standard))
-    _coverage(graph, node, view)
+    collection = collection_of(instance, principal, entry)
+    _coverage(graph, node, view, collection.known_bbox() if collection else None)
     if (latest := entry.latest) is not None:
         licence = _iri(view["licence_url"])
         if licence is not None:
@@ -213,16 +222,24 @@ def _dataset(
     return node
 
 
-def _coverage(graph: Graph, node: URIRef, view: dict[str, Any]) -> None:
-    """Where (INSEE communes) and when (a period of dates) the data speaks of.
+def _coverage(graph: Graph, node: URIRef, view: dict[str, Any], bbox: list[float] | None) -> None:
+    """Where (INSEE communes, and the box of the geometries) and when the data speaks of.
 
-    No ``dcat:bbox``: it would mean reading every geometry of the data at each request.
+    The box is given once computed (by the OGC API or ``socle exports prepare``): computing
+    it here would read every geometry of every geographic dataset on a feed request.
     """
     for insee in view["spatial"]:
         place = URIRef(f"{INSEE_COMMUNE}{insee}")
         graph.add((place, RDF.type, DCTERMS.Location))
         graph.add((place, DCTERMS.identifier, Literal(insee)))
         graph.add((node, DCTERMS.spatial, place))
+    if bbox is not None:
+        minx, miny, maxx, maxy = bbox
+        ring = f"{minx} {miny}, {maxx} {miny}, {maxx} {maxy}, {minx} {maxy}, {minx} {miny}"
+        box = BNode()
+        graph.add((box, RDF.type, DCTERMS.Location))
+        graph.add((box, DCAT.bbox, Literal(f"POLYGON(({ring}))", datatype=GSP.wktLiteral)))
+        graph.add((node, DCTERMS.spatial, box))
     temporal = view["temporal"]
     if temporal["start"] or temporal["end"]:
         period = BNode()

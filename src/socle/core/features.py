@@ -7,6 +7,7 @@ non-geographic dataset — is not found.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -17,8 +18,6 @@ from socle.engine.features import FeaturePage, FeatureQuery, Layout, Source
 from socle.errors import NotFoundError
 from socle.governance.policy import Principal
 from socle.instance import Instance
-
-CACHE_DIR = ("cache", "features")
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,13 @@ class Collection:
             ]
         return extent
 
+    def known_bbox(self) -> list[float] | None:
+        """The box of every row if already computed and the caller sees every row; else None."""
+        if self.restriction is not None:
+            return None
+        known = self.source.known_extent()
+        return known["bbox"] if known else None
+
     def page(self, query: FeatureQuery) -> FeaturePage:
         return self.source.page(replace(query, restriction=self.restriction))
 
@@ -57,19 +63,34 @@ class Collection:
 
 def list_collections(instance: Instance, principal: Principal) -> list[Collection]:
     """Every geographic dataset the caller may read, by title."""
-    found = (_collection(instance, principal, e) for e in visible_entries(instance, principal))
+    found = (collection_of(instance, principal, e) for e in visible_entries(instance, principal))
     return sorted((c for c in found if c), key=lambda c: c.entry.dataset.title.casefold())
+
+
+def prepare_extents(
+    instance: Instance, principal: Principal, slugs: list[str] | None
+) -> Iterator[tuple[str, list[float] | None]]:
+    """Compute each geographic dataset's bounds and extent ahead of demand (all by default)."""
+    entries = (
+        [get_entry(instance, principal, s) for s in slugs]
+        if slugs is not None
+        else visible_entries(instance, principal)
+    )
+    for entry in entries:
+        if (collection := collection_of(instance, principal, entry)) is not None:
+            yield collection.slug, collection.extent()["bbox"]
 
 
 def get_collection(instance: Instance, principal: Principal, slug: str) -> Collection:
     """One geographic dataset the caller may read, or NotFoundError."""
-    collection = _collection(instance, principal, get_entry(instance, principal, slug))
+    collection = collection_of(instance, principal, get_entry(instance, principal, slug))
     if collection is None:
         raise NotFoundError(f"Collection « {slug} » introuvable : pas de jeu géographique à ce nom")
     return collection
 
 
-def _collection(instance: Instance, principal: Principal, entry: Entry) -> Collection | None:
+def collection_of(instance: Instance, principal: Principal, entry: Entry) -> Collection | None:
+    """The entry as a collection, or None when it is not geographic for this caller."""
     version = entry.latest
     if version is None:
         return None
@@ -82,7 +103,7 @@ def _collection(instance: Instance, principal: Principal, entry: Entry) -> Colle
     source = Source(
         data=data,
         layout=layout,
-        cache=settings.home.joinpath(*CACHE_DIR, version.id),
+        cache=versions.derived_dir(instance, version, "features"),
         timeout=settings.query_timeout_seconds,
         memory_limit=settings.query_memory_limit,
     )

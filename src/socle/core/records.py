@@ -73,7 +73,7 @@ def export_records(
 
 def stored_export(instance: Instance, version: Version, fmt: str, **options: Any) -> StoredExport:
     """A version's whole export in ``fmt``, written on first demand (no policy check here)."""
-    folder = versions.exports_dir(instance, version)
+    folder = versions.derived_dir(instance, version, "exports")
     found = find_stored(folder, stored_name(fmt, **options))
     if found is not None:
         return found
@@ -112,7 +112,9 @@ def known_export(
     instance: Instance, version: Version, fmt: str, **options: Any
 ) -> StoredExport | None:
     """A version's whole export in ``fmt`` if it was already written, without writing it."""
-    return find_stored(versions.exports_dir(instance, version), stored_name(fmt, **options))
+    return find_stored(
+        versions.derived_dir(instance, version, "exports"), stored_name(fmt, **options)
+    )
 
 
 def readable_whole(instance: Instance, principal: Principal, slug: str) -> Version | None:

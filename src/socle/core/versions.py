@@ -37,7 +37,9 @@ DATA_FILE = "data.parquet"
 SCHEMA_FILE = "schema.json"
 MANIFEST_FILE = "manifest.json"
 RAW_DIR = "raw"
-EXPORTS_DIR = "exports"
+# Files derived from a version (stored exports, geographic bounds): rebuilt on demand,
+# never copied by a rollback, removed with the version.
+DERIVED_DIR = "derived"
 COMMIT_ATTEMPTS = 5
 
 
@@ -119,8 +121,8 @@ def rollback(instance: Instance, principal: Principal, slug: str, number: int) -
         source = instance.lake.path(old.lake_key)
         for item in source.rglob("*"):
             relative = item.relative_to(source)
-            # Stored exports are derived and rewritten on demand; only the version is copied.
-            if item.is_file() and item.name != ".writer" and relative.parts[0] != EXPORTS_DIR:
+            # Derived files are rebuilt on demand; only the version itself is copied.
+            if item.is_file() and item.name != ".writer" and relative.parts[0] != DERIVED_DIR:
                 target = staging / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
                 _link_or_copy(item, target)
@@ -231,9 +233,9 @@ def data_paths(instance: Instance, version: Version) -> list[Path]:
     return [instance.lake.path(version.lake_key) / DATA_FILE]
 
 
-def exports_dir(instance: Instance, version: Version) -> Path:
-    """Where a version's whole exports are kept once written (engine.exports.store)."""
-    return instance.lake.path(version.lake_key) / EXPORTS_DIR
+def derived_dir(instance: Instance, version: Version, kind: str) -> Path:
+    """Where files of ``kind`` derived from a version are kept (``exports``, ``features``)."""
+    return instance.lake.path(version.lake_key) / DERIVED_DIR / kind
 
 
 def raw_path(instance: Instance, version: Version) -> Path:

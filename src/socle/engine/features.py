@@ -181,6 +181,13 @@ class Source:
                 temporary.unlink(missing_ok=True)
         return target
 
+    def known_extent(self) -> dict[str, Any] | None:
+        """The unrestricted extent if it was already computed, without computing it."""
+        try:
+            return json.loads((self.cache / EXTENT_FILE).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+        except (OSError, ValueError):
+            return None
+
     def extent(self, restriction: str | None = None) -> dict[str, Any]:
         """``bbox`` [minx, miny, maxx, maxy] (or None) and ``interval`` [start, end] (or None).
 
@@ -188,8 +195,8 @@ class Source:
         policy computes it over the rows the caller may see only.
         """
         cached = self.cache / EXTENT_FILE
-        if restriction is None and cached.exists():
-            return json.loads(cached.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+        if restriction is None and (known := self.known_extent()) is not None:
+            return known
         params: list[Any] = []
         where = self._where(FeatureQuery(restriction=restriction), params)
         minx, miny, maxx, maxy = BOUND_COLUMNS
