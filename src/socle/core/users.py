@@ -114,6 +114,8 @@ def change_password(instance: Instance, user_id: str, current: str, new: str) ->
 def authenticate(instance: Instance, email: str, password: str) -> User:
     """The account if the password is right and the account usable; else LoginFailed.
 
+    With a second factor on, the caller must then check a code (core.totp.verify_sign_in).
+
     Failures are counted even while locked; ``login_max_failures`` in a row lock the
     account for ``login_lockout_minutes``.
     """
@@ -127,9 +129,9 @@ def authenticate(instance: Instance, email: str, password: str) -> User:
         if user is None:
             raise LoginFailed(instance)
         if valid and usable(user):
-            user.failed_logins = 0
-            user.locked_until = None
-            user.last_login_at = utcnow()
+            if not user.totp_enabled:  # else the second factor completes the sign-in
+                user.failed_logins = 0
+                user.last_login_at = utcnow()
             return user
         record_failure(instance, user)
     raise LoginFailed(instance)
