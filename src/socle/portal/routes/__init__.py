@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from socle.portal.csrf import check_csrf
 from socle.portal.routes import (
+    account,
     catalog,
     charts,
     datasets,
     home,
+    login,
     maps,
     organizations,
     quality,
@@ -16,6 +19,19 @@ from socle.portal.routes import (
     table,
 )
 
-router = APIRouter(include_in_schema=False)
-for family in (home, catalog, datasets, table, charts, maps, quality, organizations, schemas):
+# Every POST of the portal is a form checked against CSRF here, once for all.
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
+for family in (
+    home,
+    catalog,
+    datasets,
+    table,
+    charts,
+    maps,
+    quality,
+    organizations,
+    schemas,
+    login,
+    account,
+):
     router.include_router(family.router)
