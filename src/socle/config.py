@@ -72,6 +72,14 @@ class Settings(BaseSettings):
     map_tile_attribution: str = Field(
         default="", description="Attribution shown on the maps for the tile server."
     )
+    usage_flush_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description=(
+            "How often each server process adds its usage counts (page views, downloads, "
+            "API calls) to the metadata database; also done at shutdown."
+        ),
+    )
 
     @field_validator("map_base_dataset", "map_tile_url", mode="before")
     @classmethod
