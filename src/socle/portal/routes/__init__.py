@@ -14,8 +14,20 @@ from socle.portal.routes import (
     quality,
     schemas,
     table,
+    usage,
 )
 
 router = APIRouter(include_in_schema=False)
-for family in (home, catalog, datasets, table, charts, maps, quality, organizations, schemas):
+for family in (
+    home,
+    catalog,
+    datasets,
+    table,
+    charts,
+    maps,
+    quality,
+    organizations,
+    schemas,
+    usage,
+):
     router.include_router(family.router)
