@@ -188,3 +188,12 @@ def test_counts_are_written_when_the_server_stops(instance: Instance, tmp_path: 
     with TestClient(create_app(instance.settings, instance)) as client:
         ok(client, f"{NATIVE}/records")
     assert reports.dataset_usage(instance, ADMIN, "comptages")["totals"]["api_calls"] == 1
+
+
+def test_an_instance_may_count_nothing(instance: Instance, tmp_path: Path) -> None:
+    populate_portal(instance, tmp_path)
+    settings = instance.settings.model_copy(update={"usage_statistics": False})
+    with TestClient(create_app(settings, instance)) as client:
+        ok(client, PAGE)
+        ok(client, f"{NATIVE}/records")
+        assert client.app.state.usage.flush() == 0  # type: ignore[attr-defined]

@@ -21,7 +21,6 @@ from socle.portal.assets import find_node_modules
 def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     """Build the app on an opened instance (opened here unless a test hands one in)."""
     opened = instance or open_instance(settings)
-
     usage = UsageCounter(opened.db)
 
     @asynccontextmanager
@@ -45,7 +44,8 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     app.state.instance = opened
     app.state.settings = settings
     app.state.usage = usage
-    app.add_middleware(UsageMiddleware, counter=usage)
+    if settings.usage_statistics:
+        app.add_middleware(UsageMiddleware, counter=usage)
     problems.install(app)
     app.include_router(datasets.router, prefix="/api/v1")
     app.include_router(usage_routes.router, prefix="/api/v1")
