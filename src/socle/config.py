@@ -72,6 +72,21 @@ class Settings(BaseSettings):
     map_tile_attribution: str = Field(
         default="", description="Attribution shown on the maps for the tile server."
     )
+    usage_statistics: bool = Field(
+        default=True,
+        description=(
+            "Count datasets' page views, downloads and API calls, without cookies or "
+            "personal data (docs/statistics.md); false: nothing is counted."
+        ),
+    )
+    usage_flush_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description=(
+            "How often each server process adds its usage counts (page views, downloads, "
+            "API calls) to the metadata database; also done at shutdown."
+        ),
+    )
 
     session_signing_key: SecretStr | None = Field(
         default=None,

@@ -9,6 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from socle.cli import app
+from socle.config import load_settings
+from socle.core.usage import Kind, Ref, UsageCounter, today
+from socle.instance import open_instance
 
 runner = CliRunner()
 
@@ -76,6 +79,28 @@ def test_exports_prepare_writes_each_format_once(home: Path) -> None:
     assert result.exit_code == 2 and "pdf" in result.output
 
 
+def test_stats_show_a_dataset_by_day_and_every_dataset_ranked(home: Path) -> None:
+    source = home / "communes.csv"
+    source.write_text("insee;nom\n01053;Bourg-en-Bresse\n", encoding="utf-8")
+    run("ingest", str(source), "--dataset", "communes")  # internal: the admin sees it
+    inst = open_instance(load_settings())
+    counter = UsageCounter(inst.db)
+    for kind, detail in ((Kind.VIEW, "tableau"), (Kind.DOWNLOAD, "csv"), (Kind.DOWNLOAD, "csv")):
+        counter.add(Ref("communes"), kind, detail)
+    counter.flush()
+    inst.close()
+    day = today().isoformat()
+    shown = run("stats", "communes")
+    assert "Formats : csv 2" in shown and "Pages : tableau 1" in shown and day in shown
+    detail = json.loads(run("stats", "communes", "--json"))
+    assert detail["granularity"] == "day" and detail["totals"]["downloads"] == 2
+    ranked = json.loads(run("stats", "--from", day, "--to", day, "--json"))
+    assert ranked == [
+        {"slug": "communes", "title": "communes", "views": 1, "downloads": 2, "api_calls": 0}
+    ]
+    assert json.loads(run("stats", "--to", "2000-01-31", "--json")) == []
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -87,6 +112,9 @@ def test_exports_prepare_writes_each_format_once(home: Path) -> None:
         (["datasets", "show", "inconnu"], "introuvable"),
         (["orgs", "add", "a", "--name", "A", "--siren", "123"], "SIREN"),
         (["exports", "prepare", "inconnu"], "introuvable"),
+        (["stats", "inconnu"], "introuvable"),
+        (["stats", "--from", "hier"], "AAAA-MM-JJ"),
+        (["stats", "--from", "2024-02-01", "--to", "2024-01-31"], "après"),
     ],
 )
 def test_bad_input_is_a_french_message_and_a_failure_code(

@@ -167,6 +167,7 @@ def test_pages_load_clean_and_styled(page: Page, server: str, problems: list[str
         ),
         ("/organisations", "Organisations"),
         ("/organisations/agglo", "Agglomération du Val"),
+        ("/statistiques", "Statistiques d'utilisation"),
     ):
         page.goto(server + path)
         page.wait_for_load_state("networkidle")

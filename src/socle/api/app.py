@@ -11,7 +11,10 @@ from socle import __version__, portal
 from socle.api import docs, problems
 from socle.api.auth import install_sessions
 from socle.api.routes import ckan, datasets, dcat, me, ods, ogc, organizations, schemas
+from socle.api.routes import usage as usage_routes
+from socle.api.usage import UsageMiddleware
 from socle.config import Settings
+from socle.core.usage import PeriodicFlush, UsageCounter
 from socle.instance import Instance, open_instance
 from socle.portal.assets import find_node_modules
 
@@ -19,10 +22,14 @@ from socle.portal.assets import find_node_modules
 def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     """Build the app on an opened instance (opened here unless a test hands one in)."""
     opened = instance or open_instance(settings)
+    usage = UsageCounter(opened.db)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        flusher = PeriodicFlush(usage, settings.usage_flush_seconds)
+        flusher.start()
         yield
+        flusher.stop()
         if instance is None:
             opened.close()
 
@@ -37,9 +44,13 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     )
     app.state.instance = opened
     app.state.settings = settings
+    app.state.usage = usage
+    if settings.usage_statistics:
+        app.add_middleware(UsageMiddleware, counter=usage)
     problems.install(app)
     install_sessions(app, settings)
     app.include_router(datasets.router, prefix="/api/v1")
+    app.include_router(usage_routes.router, prefix="/api/v1")
     app.include_router(organizations.router, prefix="/api/v1")
     app.include_router(schemas.router, prefix="/api/v1")
     app.include_router(me.router, prefix="/api/v1")

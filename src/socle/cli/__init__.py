@@ -11,6 +11,7 @@ from socle.cli._common import console, fails_cleanly, instance
 from socle.cli.clean import clean
 from socle.cli.ingest import ingest
 from socle.cli.quality import validate
+from socle.cli.stats import stats
 from socle.config import load_settings
 
 app = typer.Typer(
@@ -30,6 +31,7 @@ app.add_typer(config_app, name="config")
 app.command(name="ingest")(ingest)
 app.command(name="validate")(validate)
 app.command(name="clean")(clean)
+app.command(name="stats")(stats)
 
 
 @app.command()

@@ -24,6 +24,8 @@ from socle.storage.tables import Dataset
 class Action(StrEnum):
     READ = "read"  # metadata, versions, records, exports
     WRITE = "write"  # metadata edits, new versions
+    # Daily usage statistics; readers of a dataset see its monthly summary (core.usage).
+    READ_USAGE_DETAIL = "read_usage_detail"
 
 
 @dataclass(frozen=True)

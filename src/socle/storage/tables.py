@@ -227,3 +227,22 @@ class ApiToken(Base):
     user: Mapped[User] = relationship()
     dataset: Mapped[Dataset | None] = relationship()
     organization: Mapped[Organization | None] = relationship()
+
+
+class UsageCount(Base):
+    """How often a dataset was used on one day, as bare totals (see docs/statistics.md).
+
+    Nothing about the visitor is kept: no address, no user agent, no cookie, no time of day.
+    ``detail`` is the export format of a download, the API of a records call, the portal tab
+    of a page view; the counts are added to by upserts (core.usage.counter).
+    """
+
+    __tablename__ = "usage_counts"
+
+    dataset_id: Mapped[str] = mapped_column(
+        ForeignKey("datasets.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # view | download | api
+    detail: Mapped[str] = mapped_column(String(30), primary_key=True)
+    count: Mapped[int] = mapped_column(BigInteger)

@@ -30,7 +30,7 @@ MAX_BODY = 1 << 20
 _WRITE_ACTION = re.compile(r"^[a-z_]+_(create|update|patch|delete|purge|revise)$")
 
 
-class _BadRequest(Exception):
+class BadActionRequest(Exception):
     """CKAN answers these with a bare JSON string and status 400, not with its envelope."""
 
 
@@ -48,7 +48,7 @@ async def action(name: str, request: Request) -> Response:
         return _bad_request(f"action inconnue : {name}")
     try:
         data = await _request_data(request)
-    except _BadRequest as exc:
+    except BadActionRequest as exc:
         return _bad_request(str(exc))
     ctx = CkanContext(get_instance(request), get_principal(request), base)
     try:
@@ -60,34 +60,48 @@ async def action(name: str, request: Request) -> Response:
 
 
 async def _request_data(request: Request) -> dict[str, Any]:
-    """The data_dict as CKAN reads it: form fields, else the query string, else a JSON body."""
-    if request.method == "GET":
-        return _mixed(request.query_params.multi_items())
-    body = await request.body()
+    body = b"" if request.method == "GET" else await request.body()
+    return action_data(
+        request.method,
+        request.headers.get("content-type", ""),
+        request.query_params.multi_items(),
+        body,
+    )
+
+
+def action_data(
+    method: str, content_type: str, query: list[tuple[str, str]], body: bytes
+) -> dict[str, Any]:
+    """The data_dict as CKAN reads it: form fields, else the query string, else a JSON body.
+
+    A plain function of the request's parts, so the usage counter (api.usage) reads the
+    ``resource_id`` of a ``datastore_search`` exactly as the action did.
+    """
+    if method == "GET":
+        return _mixed(query)
     if len(body) > MAX_BODY:
-        raise _BadRequest("corps de requête trop volumineux (1 Mio au plus)")
-    content_type = request.headers.get("content-type", "")
+        raise BadActionRequest("corps de requête trop volumineux (1 Mio au plus)")
     if content_type.startswith("multipart/form-data"):
-        raise _BadRequest("envoi de fichiers non pris en charge : API en lecture seule")
+        raise BadActionRequest("envoi de fichiers non pris en charge : API en lecture seule")
     if content_type.startswith("application/x-www-form-urlencoded"):
         try:
             items = parse_qsl(body.decode(), keep_blank_values=True)
         except (UnicodeDecodeError, ValueError) as exc:
-            raise _BadRequest(f"formulaire illisible : {exc}") from None
+            raise BadActionRequest(f"formulaire illisible : {exc}") from None
         if len(items) == 1 and items[0][1] in ("", "1"):
             body = items[0][0].encode()  # CKAN's old clients post the JSON as a form key
         elif items:
             return _mixed(items)
-    elif request.query_params:
-        return _mixed(request.query_params.multi_items())
+    elif query:
+        return _mixed(query)
     if not body.strip():
         return {}
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise _BadRequest(f"JSON invalide : {exc}") from None
+        raise BadActionRequest(f"JSON invalide : {exc}") from None
     if not isinstance(data, dict):
-        raise _BadRequest("les données JSON doivent être un objet")
+        raise BadActionRequest("les données JSON doivent être un objet")
     return data
 
 

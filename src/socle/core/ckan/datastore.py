@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from contextlib import suppress
 from typing import Any
 from urllib.parse import urlencode
@@ -117,12 +118,20 @@ def _resolve(ctx: CkanContext, ref: str) -> Entry:
         rows = session.execute(
             select(Dataset.id, Dataset.slug).where(visible_clause(ctx.principal))
         ).all()
-    for dataset_id, slug in rows:
+    found = designated(ref, [(r.id, r.slug) for r in rows])
+    if found is None:
+        raise NotFoundError(f"Ressource « {ref} » introuvable")
+    return get_entry(ctx.instance, ctx.principal, found[1])
+
+
+def designated(ref: str, datasets: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
+    """The (id, slug) among ``datasets`` that a resource id, or a dataset's name or id, names."""
+    for dataset_id, slug in datasets:
         if ref in (dataset_id, slug) or any(
             ref == resource_id(dataset_id, f) for f in EXPORT_FORMATS
         ):
-            return get_entry(ctx.instance, ctx.principal, slug)
-    raise NotFoundError(f"Ressource « {ref} » introuvable")
+            return dataset_id, slug
+    return None
 
 
 class _Request:

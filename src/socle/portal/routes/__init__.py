@@ -17,6 +17,7 @@ from socle.portal.routes import (
     quality,
     schemas,
     table,
+    usage,
 )
 
 # Every POST of the portal is a form checked against CSRF here, once for all.
@@ -33,5 +34,6 @@ for family in (
     schemas,
     login,
     account,
+    usage,
 ):
     router.include_router(family.router)

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from socle.core import versions
 from socle.core.records import known_export, readable_whole
+from socle.core.usage import reports
 from socle.core.views import version_view
 from socle.governance.policy import Principal
 from socle.instance import Instance
@@ -41,6 +42,7 @@ def dataset_page(
         "dataset.html",
         tab="informations",
         versions=[version_view(v) for v in versions.list_versions(instance, principal, slug)],
+        usage=reports.dataset_usage(instance, principal, slug),
         **context,
     )
 
