@@ -321,4 +321,4 @@ def test_geo_functions_answer_a_clear_ods_error(client: TestClient) -> None:
         "ODSQLError",
         where="within_distance(commune, geom'POINT(5.2 46.2)', 1km)",
     )
-    assert "non prise en charge" in message
+    assert "n'est pas un champ géographique" in message

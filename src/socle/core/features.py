@@ -18,8 +18,6 @@ from socle.errors import NotFoundError
 from socle.governance.policy import Principal
 from socle.instance import Instance
 
-CACHE_DIR = ("cache", "features")
-
 
 @dataclass(frozen=True)
 class Collection:
@@ -82,7 +80,7 @@ def _collection(instance: Instance, principal: Principal, entry: Entry) -> Colle
     source = Source(
         data=data,
         layout=layout,
-        cache=settings.home.joinpath(*CACHE_DIR, version.id),
+        cache=versions.cache_dir(instance, version),
         timeout=settings.query_timeout_seconds,
         memory_limit=settings.query_memory_limit,
     )

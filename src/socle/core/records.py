@@ -41,7 +41,14 @@ def read_records(
 ) -> RecordsPage:
     chosen, schema, query = _prepare(instance, principal, slug, query, version)
     paths = versions.data_paths(instance, chosen)
-    total, rows = run_records(paths, schema, query, max_window=max_window, **_limits(instance))
+    total, rows = run_records(
+        paths,
+        schema,
+        query,
+        max_window=max_window,
+        geo_cache=versions.cache_dir(instance, chosen),
+        **_limits(instance),
+    )
     return RecordsPage(chosen, total, rows)
 
 

@@ -231,6 +231,11 @@ def data_paths(instance: Instance, version: Version) -> list[Path]:
     return [instance.lake.path(version.lake_key) / DATA_FILE]
 
 
+def cache_dir(instance: Instance, version: Version) -> Path:
+    """Files derived from a version to speed up reads (bounds tables, extent), rebuildable."""
+    return instance.settings.home / "cache" / "features" / version.id
+
+
 def exports_dir(instance: Instance, version: Version) -> Path:
     """Where a version's whole exports are kept once written (engine.exports.store)."""
     return instance.lake.path(version.lake_key) / EXPORTS_DIR

@@ -25,7 +25,10 @@ circle before an exact distance on the few rows left.
 
 from __future__ import annotations
 
+import hashlib
 import math
+import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +36,7 @@ from typing import Any
 import duckdb
 
 from socle.errors import InputError
-from socle.sql import literal
+from socle.sql import identifier, literal
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 BOUND_COLUMNS = ("__socle_minx", "__socle_miny", "__socle_maxx", "__socle_maxy")
@@ -95,6 +98,26 @@ def write_bounds(
         f"COPY (SELECT {columns} FROM {source} ORDER BY file_row_number) "  # noqa: S608
         f"TO {literal(str(target))} (FORMAT parquet, COMPRESSION zstd)"
     )
+
+
+def bounds_path(cache: Path, field: str) -> Path:
+    """Where the bounds table of ``field`` lives in a version's cache folder."""
+    return cache / f"bounds-{hashlib.sha256(field.encode()).hexdigest()[:16]}.parquet"
+
+
+def ensure_bounds(con: duckdb.DuckDBPyConnection, data: Path, field: str, cache: Path) -> Path:
+    """The bounds table of ``field``, written on first use (atomically: concurrent writers
+    write the same content, the last rename wins)."""
+    target = bounds_path(cache, field)
+    if not target.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        temporary = cache / f".{uuid.uuid4().hex}.parquet"
+        try:
+            write_bounds(con, data, identifier(field), temporary)
+            os.replace(temporary, target)
+        finally:
+            temporary.unlink(missing_ok=True)
+    return target
 
 
 def bounds_table(bounds: Path) -> str:
