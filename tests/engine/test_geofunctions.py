@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from socle.engine import RecordQuery, run_records
 from socle.engine._shapes import _distance, azimuthal_equidistant
 from socle.engine.compiler import GeoContext, compile_where
-from socle.engine.geo import BOUND_COLUMNS
+from socle.engine.geo import BOUND_COLUMNS, points_only
 from socle.engine.geofunctions import (
     EARTH_RADIUS,
     circle_box,
@@ -141,8 +141,9 @@ def test_bounds_table_is_written_once_and_only_when_read(tmp_path: Path) -> None
     names(geo, "nom = 'gare'")
     assert not cache.exists()
     names(geo, "in_bbox(geometry, 45, 4, 47, 6)")
-    [written] = cache.iterdir()
+    [written] = cache.glob("*.parquet")
     assert pq.read_metadata(written).num_rows == len(SHAPES)
+    assert not points_only(cache, "geometry")  # lines and polygons too
     assert names(geo, "in_bbox(geometry, 45, 4, 47, 6) and nom like 'g%'") == ["gare"]
 
 
@@ -256,7 +257,10 @@ def test_within_distance_on_points_agrees_with_haversine(
     paths, points = cloud
     where = f"within_distance(geometry, geom'POINT({lon!r} {lat!r})', {metres!r})"
     schema = {"fields": [{"name": "n", "type": "integer"}, {"name": "geometry", "type": "geojson"}]}
-    _, rows = run_records(paths, schema, RecordQuery(where=where, select="n", limit=None))
+    query = RecordQuery(where=where, select="n", limit=None)
+    # The first call writes the bounds table; the next ones know the layer holds only points.
+    _, rows = run_records(paths, schema, query, geo_cache=paths[0].parent / "cache")
+    assert points_only(paths[0].parent / "cache", "geometry")
     found = {r["n"] for r in rows}
     for n, (x, y) in enumerate(points):
         d = haversine(lon, lat, x, y)
@@ -298,3 +302,25 @@ def test_distance_to_shapes_matches_dense_sampling() -> None:
     steps = (i / 20_000 for i in range(20_001))
     samples = min(haversine(*centre, x1 + t * (x2 - x1), y1 + t * (y2 - y1)) for t in steps)
     assert measured == pytest.approx(samples, abs=2.0)
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "in_bbox(geometry, 46.2, 5.2, 46.3, 5.3)",
+        "intersects(geometry, geom'POLYGON((5.2 46.2, 5.3 46.2, 5.3 46.3, 5.2 46.2))')",
+        "within(geometry, geom'POLYGON((5.2 46.2, 5.3 46.2, 5.3 46.3, 5.2 46.2))')",
+        "disjoint(geometry, geom'POLYGON((5.2 46.2, 5.3 46.2, 5.3 46.3, 5.2 46.2))')",
+    ],
+)
+def test_points_only_layers_answer_as_any_other(
+    cloud: tuple[list[Path], list[tuple[float, float]]], where: str
+) -> None:
+    """Once the bounds table says "only points", answers come from it alone, unchanged."""
+    paths, _ = cloud
+    schema = {"fields": [{"name": "n", "type": "integer"}, {"name": "geometry", "type": "geojson"}]}
+    query = RecordQuery(where=where, select="n", order_by="n", limit=None)
+    cache = paths[0].parent / "cache"
+    answers = [run_records(paths, schema, query, geo_cache=c)[1] for c in (None, cache, cache)]
+    assert points_only(cache, "geometry")
+    assert answers[0] == answers[1] == answers[2] and 0 < len(answers[0]) < 400

@@ -20,7 +20,7 @@ repaired with ``make_valid`` first, so that GEOS never raises in the middle of a
 
 from __future__ import annotations
 
-from functools import lru_cache, partial
+from functools import partial
 
 import duckdb
 import numpy as np
@@ -66,16 +66,12 @@ def _shapes(texts: pa.Array) -> np.ndarray:
     return shapes  # type: ignore[no-any-return]
 
 
-@lru_cache(maxsize=64)
-def _query_shape(wkb: bytes) -> shapely.Geometry:
-    shape = shapely.from_wkb(wkb)
-    shapely.prepare(shape)
-    return shape
-
-
 def _relate(texts: pa.Array, wkbs: pa.Array, names: pa.Array) -> pa.Array:
     shapes = _shapes(texts)
-    query = _query_shape(wkbs[0].as_py())
+    # Read and prepared per batch: DuckDB's threads call at once, and a prepared geometry
+    # builds its index lazily, so one shared between threads could race.
+    query = shapely.from_wkb(wkbs[0].as_py())
+    shapely.prepare(query)
     test = shapely.within if names[0].as_py() == "within" else shapely.intersects
     return pa.array(test(shapes, query), type=pa.bool_())
 

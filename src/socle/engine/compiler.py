@@ -54,6 +54,7 @@ class GeoContext:
     """Bounds tables beside the data: field -> its box columns; ``used``: the ones read."""
 
     bounds: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    points_only: set[str] = field(default_factory=set)  # fields whose bounds are all points
     used: set[str] = field(default_factory=set)
 
 
@@ -311,7 +312,7 @@ class _Compiler:
         bounds = self.geo.bounds.get(name)
         if bounds is not None:
             self.geo.used.add(name)
-        column = geofunctions.geo_column(name, type_, bounds)
+        column = geofunctions.geo_column(name, type_, bounds, name in self.geo.points_only)
         if function == "in_bbox":
             lat1, lon1, lat2, lon2 = (self.geo_number(a, usage) for a in args[1:])
             box = geofunctions.box_of(lat1, lon1, lat2, lon2)

@@ -26,6 +26,7 @@ circle before an exact distance on the few rows left.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
 import uuid
@@ -112,12 +113,28 @@ def ensure_bounds(con: duckdb.DuckDBPyConnection, data: Path, field: str, cache:
     if not target.exists():
         cache.mkdir(parents=True, exist_ok=True)
         temporary = cache / f".{uuid.uuid4().hex}.parquet"
+        facts = target.with_suffix(".json")
         try:
             write_bounds(con, data, identifier(field), temporary)
+            minx, miny, maxx, maxy = BOUND_COLUMNS
+            row = con.execute(
+                f"SELECT coalesce(bool_and({minx} = {maxx} AND {miny} = {maxy}), TRUE) "  # noqa: S608
+                f"FROM read_parquet({literal(str(temporary))})"
+            ).fetchone()
+            facts.write_text(json.dumps({"points_only": bool(row and row[0])}), encoding="utf-8")
             os.replace(temporary, target)
         finally:
             temporary.unlink(missing_ok=True)
     return target
+
+
+def points_only(cache: Path, field: str) -> bool:
+    """Whether the bounds table of ``field`` (if written) found nothing but points."""
+    try:
+        facts = json.loads(bounds_path(cache, field).with_suffix(".json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return facts.get("points_only") is True
 
 
 def bounds_table(bounds: Path) -> str:

@@ -71,12 +71,16 @@ class GeoColumn:
         return self.point or (self.bounds[0], self.bounds[1])
 
 
-def geo_column(name: str, type_: str, bounds: tuple[str, str, str, str] | None) -> GeoColumn:
-    """The column of field ``name``; ``bounds``: precomputed box columns (a bounds table)."""
+def geo_column(
+    name: str, type_: str, bounds: tuple[str, str, str, str] | None, points_only: bool = False
+) -> GeoColumn:
+    """The column of field ``name``; ``bounds``: precomputed box columns (a bounds table);
+    ``points_only``: the bounds table says every geometry is a point, so the geometry text
+    need not be read at all."""
     column = identifier(name)
-    if type_ == "geojson":
+    if type_ == "geojson" and not (bounds and points_only):
         return GeoColumn(column, bounds or bounds_sql(column))
-    x, y = _geopoint_xy(column)
+    x, y = (bounds[0], bounds[1]) if type_ == "geojson" and bounds else _geopoint_xy(column)
     geojson = f"CAST(json_object('type', 'Point', 'coordinates', json_array({x}, {y})) AS VARCHAR)"
     return GeoColumn(geojson, (x, y, x, y), (x, y))
 
@@ -205,10 +209,7 @@ def in_bbox(column: GeoColumn, box: BBox, params: list[object], bind: Bind) -> s
         return f"COALESCE({meets}, FALSE)"
     polygon = shapely.box(box.minx, box.miny, box.maxx, box.maxy)
     exact = _relate(column, "intersects", polygon, bind)
-    return (
-        f"COALESCE(CASE WHEN NOT {meets} THEN FALSE WHEN {column.is_point} THEN TRUE "
-        f"ELSE {exact} END, FALSE)"
-    )
+    return _gated(meets, f"CASE WHEN {column.is_point} THEN TRUE ELSE {exact} END")
 
 
 def within_distance(
@@ -227,15 +228,12 @@ def within_distance(
     x, y = column.position
     near = f"{haversine_sql(x, y, lon, lat, bind)} <= {bind(metres, 'DOUBLE')}"
     if column.point is not None:
-        return f"COALESCE({meets} AND {near}, FALSE)"
+        return _gated(meets, near)
     shape = (
         f"socle_geo_distance({column.geojson}, {bind(lon, 'DOUBLE')}, {bind(lat, 'DOUBLE')}) "
         f"<= {bind(metres, 'DOUBLE')}"
     )
-    return (
-        f"COALESCE(CASE WHEN NOT {meets} THEN FALSE WHEN {column.is_point} THEN {near} "
-        f"ELSE {shape} END, FALSE)"
-    )
+    return _gated(meets, f"CASE WHEN {column.is_point} THEN {near} ELSE {shape} END")
 
 
 def relation(
@@ -249,10 +247,16 @@ def relation(
     minx, miny, maxx, maxy = shapely.bounds(geometry).tolist()
     meets = intersects_sql(BBox(minx, miny, maxx, maxy), column.bounds, params)
     exact = _relate(column, "within" if name == "within" else "intersects", geometry, bind)
-    found = f"COALESCE(CASE WHEN NOT {meets} THEN FALSE ELSE {exact} END, FALSE)"
+    found = _gated(meets, exact)
     if name == "disjoint":  # a row without geometry is disjoint from nothing, as in SQL
         return f"({column.geojson} IS NOT NULL AND NOT {found})"
     return found
+
+
+def _gated(meets: str, exact: str) -> str:
+    """``exact`` on the rows whose box ``meets`` only — DuckDB evaluates a CASE branch on the
+    rows that take it, where AND would compute both sides for every row — and never NULL."""
+    return f"(CASE WHEN {meets} THEN COALESCE({exact}, FALSE) ELSE FALSE END)"
 
 
 def _relate(column: GeoColumn, name: str, geometry: shapely.Geometry, bind: Bind) -> str:

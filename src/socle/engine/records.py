@@ -25,7 +25,13 @@ from socle.engine.compiler import (
     compile_select,
     compile_where,
 )
-from socle.engine.geo import BOUND_COLUMNS, bounds_path, ensure_bounds, with_bounds
+from socle.engine.geo import (
+    BOUND_COLUMNS,
+    bounds_path,
+    ensure_bounds,
+    points_only,
+    with_bounds,
+)
 from socle.errors import InputError, LimitExceededError, QuerySyntaxError
 from socle.sql import identifier, literal, parquet_source
 
@@ -94,8 +100,11 @@ def plan(
     geometry = geometry_field(schema)
     geo = GeoContext()
     # Rows sit beside their bounds in file order: with one data file only.
-    if geo_cache is not None and geometry is not None and isinstance(source, list):
-        geo.bounds.update({geometry: BOUND_COLUMNS} if len(source) == 1 else {})
+    single_file = isinstance(source, list) and len(source) == 1
+    if geo_cache is not None and geometry is not None and single_file:
+        geo.bounds[geometry] = BOUND_COLUMNS
+        if points_only(geo_cache, geometry):
+            geo.points_only.add(geometry)
     params: list[Any] = []
     select, aggregated = compile_select(query.select, fields)
     if query.with_id and not aggregated and not query.group_by:
