@@ -74,3 +74,31 @@ def sqlite_utils_insert(source: Path, db: Path, *extra: str) -> None:
     """Load the CSV into SQLite with the peer's own command line."""
     command = [str(PEERS_BIN / "sqlite-utils"), "insert", str(db), "comptages", str(source)]
     subprocess.run([*command, "--csv", "--delimiter", ";", *extra], check=True)
+
+
+def geo_points(rows: int) -> Path:
+    """A GeoJSON FeatureCollection of ``rows`` points spread over the Bourg-en-Bresse area
+    (about 60 × 70 km), with a commune and a number each; generated once, kept in bench/data/."""
+    DATA.mkdir(exist_ok=True)
+    path = DATA / f"points-{rows}.geojson"
+    if path.exists():
+        return path
+    codes = ", ".join(f"('{c}', '{n}')" for c, n in COMMUNES)
+    features = duckdb.execute(
+        f"""
+        WITH communes(code, nom) AS (VALUES {codes}),
+        numbered AS (SELECT row_number() OVER () - 1 AS i, nom FROM communes)
+        SELECT string_agg(
+          '{{"type":"Feature","geometry":{{"type":"Point","coordinates":['
+          || round(4.9 + ((s.i * 7919) % 100003) / 100003.0 * 0.8, 6) || ','
+          || round(45.9 + ((s.i * 104729) % 99991) / 99991.0 * 0.6, 6)
+          || ']}},"properties":{{"n":' || s.i || ',"commune":"' || n.nom || '"}}}}',
+          ',' ORDER BY s.i)
+        FROM range({rows}) s(i) JOIN numbered n ON n.i = s.i % {len(COMMUNES)}
+        """
+    ).fetchone()
+    assert features is not None
+    path.write_text(
+        '{"type":"FeatureCollection","features":[' + features[0] + "]}", encoding="utf-8"
+    )
+    return path

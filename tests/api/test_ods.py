@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+
+from socle.api.app import create_app
+from socle.config import Settings
+from socle.instance import open_instance
+from tests.api.test_ogc import populate_geo
 
 API = "/api/explore/v2.1/catalog"
 RECORDS = f"{API}/datasets/comptages/records"
@@ -321,4 +327,94 @@ def test_geo_functions_answer_a_clear_ods_error(client: TestClient) -> None:
         "ODSQLError",
         where="within_distance(commune, geom'POINT(5.2 46.2)', 1km)",
     )
-    assert "non prise en charge" in message
+    assert "n'est pas un champ géographique" in message
+
+
+# Geographic functions (Opendatasoft's documentation examples, on the OGC tests' stops) -------
+
+GEO_RECORDS = f"{API}/datasets/arrets/records"
+DEPOT_CENTRE = '{"type": "Point", "coordinates": [7.5, 44.5]}'  # GeoJSON works as WKT does
+NORTH_EAST = "POLYGON((4 45.5, 7 45.5, 7 47.5, 4 47.5, 4 45.5))"
+
+
+@pytest.fixture(scope="module")
+def geo_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    home = tmp_path_factory.mktemp("ods-geo")
+    instance = open_instance(Settings(home=home / "home"))
+    populate_geo(instance, home)
+    with TestClient(create_app(instance.settings, instance)) as client:
+        yield client
+    instance.close()
+
+
+def stops(client: TestClient, path: str = GEO_RECORDS, **params: Any) -> list[str]:
+    body = get(client, path, select="nom", order_by="nom", limit=100, **params)
+    assert body["total_count"] == len(body["results"])
+    return [r["nom"] for r in body["results"]]
+
+
+@pytest.mark.parametrize(
+    ("where", "expected"),
+    [
+        ("within_distance(geometry, GEOM'POINT(5 46)', 1km)", ["Gare"]),
+        ("within_distance(geometry, geom'POINT(5 46)', 60km)", ["Gare"]),
+        ("within_distance(geometry, geom'POINT(5 46)', 70km)", ["Gare", "Mairie"]),  # 67.6 km
+        ("within_distance(geometry, geom'POINT(5 46)', 50mi)", ["Gare", "Mairie"]),
+        ("within_distance(geometry, geom'POINT(4.1 45.0)', 10km)", ["Tronçon"]),
+        (f"within_distance(geometry, geom'{DEPOT_CENTRE}', 10m)", ["Dépôt"]),
+        ("in_bbox(geometry, 46.5, 5.5, 44, 8)", ["Dépôt", "Mairie"]),  # Mairie on the corner
+        ("in_bbox(geometry, 0, 179, 1, 180)", ["Île"]),
+        ("intersects(geometry, GEOM'POLYGON((4.05 45,4.15 45,4.15 45.2,4.05 45))')", ["Tronçon"]),
+        ("intersects(geometry, geom'POLYGON((4.1 45,4.3 45,4.3 45.1,4.1 45))')", []),
+        (f"within(geometry, geom'{NORTH_EAST}')", ["Gare", "Mairie", "Stade"]),
+        (f"disjoint(geometry, geom'{NORTH_EAST}')", ["Dépôt", "Île", "Tronçon"]),
+        ("in_bbox(geometry, 45, 4, 47, 6) and ligne = 'A'", ["Gare", "Stade"]),
+    ],
+)  # fmt: skip
+def test_geo_functions_in_ods_records(
+    geo_client: TestClient, where: str, expected: list[str]
+) -> None:
+    assert stops(geo_client, where=where) == expected
+
+
+def test_geo_functions_answer_alike_in_every_records_api(geo_client: TestClient) -> None:
+    where = "within_distance(geometry, geom'POINT(5 46)', 70km)"
+    native = get(geo_client, "/api/v1/datasets/arrets/records", where=where, select="nom")
+    assert [r["nom"] for r in native["results"]] == ["Gare", "Mairie"]
+    exported = geo_client.get(f"{API}/datasets/arrets/exports/geojson", params={"where": where})
+    assert exported.status_code == 200, exported.text
+    names = [f["properties"]["nom"] for f in exported.json()["features"]]
+    assert names == ["Gare", "Mairie"]
+    counted = get(geo_client, GEO_RECORDS, where=where, select="count(*) as n")
+    assert counted["results"] == [{"n": 2}]
+
+
+@pytest.mark.parametrize(
+    ("where", "words"),
+    [
+        ("within_distance(geometry, geom'POINT(5 46', 1km)", "illisible"),
+        ("within_distance(geometry, geom'POINT(46 95)', 1km)", "hors limites"),
+        ("within_distance(geometry, geom'POINT(5 46)', 1 lieue)", "inattendu"),
+        ("within_distance(nom, geom'POINT(5 46)', 1km)", "pas un champ géographique"),
+        ("in_bbox(geometry, 'nord', 5, 47, 6)", "Coordonnée numérique"),
+        ("in_bbox(geometry, 46, 5)", "s'écrit in_bbox"),
+        ("intersects(geometry, geom'POLYGON((0 0, 1 1, 1 0, 0 1, 0 0))')", "invalide"),
+        ("intersects(geometry, 12)", "Géométrie attendue"),
+    ],
+)  # fmt: skip
+def test_geo_misuse_is_an_odsql_error(geo_client: TestClient, where: str, words: str) -> None:
+    assert words in ods_error(geo_client, GEO_RECORDS, 400, "ODSQLError", where=where)
+
+
+def test_huge_geometries_are_refused_before_parsing(geo_client: TestClient) -> None:
+    ring = ", ".join(f"{i % 90}.5 {i % 45}.25" for i in range(800))
+    where = f"intersects(geometry, geom'POLYGON(({ring}))')"
+    message = ods_error(geo_client, GEO_RECORDS, 400, "InvalidRESTParameterError", where=where)
+    assert "where" in message
+
+
+def test_geo_filters_go_through_the_policy(geo_client: TestClient) -> None:
+    where = "within_distance(geometry, geom'POINT(5.3 46.3)', 1km)"
+    ods_error(geo_client, f"{API}/datasets/reseau-prive/records", 404, "NotFound", where=where)
+    response = geo_client.get("/api/v1/datasets/reseau-prive/records", params={"where": where})
+    assert response.status_code == 404

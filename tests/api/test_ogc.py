@@ -18,6 +18,7 @@ from socle.api.app import create_app
 from socle.config import Settings
 from socle.core.metadata import parse_metadata
 from socle.core.versions import add_version, derived_dir, get_version
+from socle.engine.geo import bounds_path
 from socle.governance.policy import ADMIN
 from socle.instance import Instance, open_instance
 from tests.api.conftest import populate
@@ -301,7 +302,7 @@ def test_ids_are_row_numbers_of_the_version(geo: TestClient, geo_instance: Insta
     ]
     assert [f["properties"]["nom"] for f in features] == located
     assert [f["id"] for f in features] == [i + 1 for i, stop in enumerate(ARRETS) if stop[0]]
-    bounds = derived_dir(instance, version, "features") / "bounds.parquet"
+    bounds = bounds_path(derived_dir(instance, version, "features"), "geometry")
     assert pq.read_metadata(bounds).num_rows == version.row_count
 
 

@@ -114,9 +114,9 @@ def test_date_patterns_come_from_an_allow_list() -> None:
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"where": "within_distance(geometry, geom'POINT(5.2 46.2)', 1km)"}, "non prise en charge"),
-        ({"where": "in_bbox(geometry, 46, 5, 47, 6)"}, "non prise en charge"),
-        ({"where": "intersects(geometry, geom'POLYGON((0 0, 1 0, 1 1, 0 0))')"}, "non prise"),
+        ({"where": "within_distance(commune, geom'POINT(5.2 46.2)', 1km)"}, "pas un champ géo"),
+        ({"where": "in_bbox(geometry, 46, 5, 47)"}, "s'écrit in_bbox"),
+        ({"where": "intersects(geometry, geom'POLYGON((0 0, 1 0, 1 1))')"}, "illisible"),
         ({"where": "year(commune) = 2024"}, "s'applique à une date"),
         ({"where": "date_format(jour, 'yyyy%') = 'x'"}, "Motif de date"),
         ({"where": "date_format(jour) = 'x'"}, "attend un motif"),

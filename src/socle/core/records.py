@@ -40,7 +40,14 @@ def read_records(
 ) -> RecordsPage:
     chosen, schema, query = _prepare(instance, principal, slug, query, version)
     paths = versions.data_paths(instance, chosen)
-    total, rows = run_records(paths, schema, query, max_window=max_window, **_limits(instance))
+    total, rows = run_records(
+        paths,
+        schema,
+        query,
+        max_window=max_window,
+        geo_cache=versions.derived_dir(instance, chosen, "features"),
+        **_limits(instance),
+    )
     return RecordsPage(chosen, total, rows)
 
 

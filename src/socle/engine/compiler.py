@@ -16,7 +16,7 @@ from typing import Any
 from lark import Token, Tree
 
 from socle.core.tableschema import NUMERIC_TYPES
-from socle.engine import functions
+from socle.engine import functions, geofunctions
 from socle.engine.parser import parse
 from socle.errors import QuerySyntaxError
 from socle.sql import identifier
@@ -49,13 +49,38 @@ class Compiled:
     aggregated: bool = False
 
 
+@dataclass
+class GeoContext:
+    """Bounds tables beside the data: field -> its box columns; ``used``: the ones read."""
+
+    bounds: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+    points_only: set[str] = field(default_factory=set)  # fields whose bounds are all points
+    used: set[str] = field(default_factory=set)
+
+
+GEO_USAGE = {
+    "within_distance": "within_distance(champ, geom'POINT(lon lat)', 1km)",
+    "in_bbox": "in_bbox(champ, lat1, lon1, lat2, lon2)",
+    "intersects": "intersects(champ, geom'POLYGON((lon lat, …))')",
+    "within": "within(champ, geom'POLYGON((lon lat, …))')",
+    "disjoint": "disjoint(champ, geom'POLYGON((lon lat, …))')",
+}
+
+
 class _Compiler:
     """Walks one parameter's tree; recursion depth is bounded by the parser's limits."""
 
-    def __init__(self, parameter: str, fields: dict[str, str], aliases: set[str] = frozenset()):  # type: ignore[assignment]
+    def __init__(
+        self,
+        parameter: str,
+        fields: dict[str, str],
+        aliases: set[str] = frozenset(),  # type: ignore[assignment]
+        geo: GeoContext | None = None,
+    ):
         self.parameter = parameter
         self.fields = fields
         self.aliases = aliases
+        self.geo = geo or GeoContext()
         self.params: list[Any] = []
         self.aggregated = False
 
@@ -259,12 +284,65 @@ class _Compiler:
         return f"starts_with({column}, {self.bind(self.literal_text(text) or '')})"
 
     def _geo(self, node: Tree) -> str:
-        function = str(node.children[0]).lower()
-        raise self.error(
-            f"Fonction « {function} » non prise en charge pour l'instant "
-            "(filtres géographiques à venir)",
-            node,
-        )
+        token, *args = node.children
+        function = str(token).lower()
+        try:
+            return self.geo_predicate(function, [a.children[0] for a in args])  # type: ignore[union-attr]
+        except ValueError as exc:
+            raise self.error(str(exc), node) from None
+
+    def geo_predicate(self, function: str, args: list[Tree | Token]) -> str:
+        """One of ODSQL's geographic functions; ValueError with a French message if misused."""
+        if function == "geometry":
+            raise ValueError(
+                "geometry(…) est la forme d'Opendatasoft v2.0 : "
+                "utilisez intersects(), within() ou disjoint()"
+            )
+        function = "within_distance" if function == "distance" else function  # v2.0's name
+        usage = GEO_USAGE[function]
+        if len(args) != {"within_distance": 3, "in_bbox": 5}.get(function, 2):
+            raise ValueError(f"{function}() s'écrit {usage}")
+        subject = args[0]
+        if not (isinstance(subject, Tree) and subject.data == "field"):
+            raise ValueError(f"{function}() s'applique d'abord à un champ : {usage}")
+        name = self.field_name(subject)
+        type_ = self.fields.get(name, "string")
+        if type_ not in geofunctions.GEO_TYPES:
+            raise ValueError(f"« {name} » n'est pas un champ géographique : {usage}")
+        bounds = self.geo.bounds.get(name)
+        if bounds is not None:
+            self.geo.used.add(name)
+        column = geofunctions.geo_column(name, type_, bounds, name in self.geo.points_only)
+        if function == "in_bbox":
+            lat1, lon1, lat2, lon2 = (self.geo_number(a, usage) for a in args[1:])
+            box = geofunctions.box_of(lat1, lon1, lat2, lon2)
+            return geofunctions.in_bbox(column, box, self.params, self.bind)
+        geometry = geofunctions.parse_geometry(self.geometry_text(args[1], usage))
+        if function == "within_distance":
+            metres = self.geo_distance(args[2], usage)
+            return geofunctions.within_distance(column, geometry, metres, self.params, self.bind)
+        return geofunctions.relation(column, function, geometry, self.params, self.bind)
+
+    def geometry_text(self, arg: Tree | Token, usage: str) -> str:
+        if isinstance(arg, Token) and arg.type == "GEOM_LITERAL":
+            return geofunctions.geometry_text(arg.value)
+        if isinstance(arg, Tree) and arg.data == "string":
+            return self.literal_text(arg) or ""
+        raise ValueError(f"Géométrie attendue, ex. geom'POINT(5.22 46.2)' : {usage}")
+
+    def geo_distance(self, arg: Tree | Token, usage: str) -> float:
+        if isinstance(arg, Token) and arg.type == "DISTANCE":
+            return geofunctions.parse_distance(arg.value)
+        if isinstance(arg, Tree) and arg.data == "number":
+            metres = functions.number(str(arg.children[0]))
+            if metres >= 0:
+                return metres
+        raise ValueError(f"Distance attendue, ex. 500m ou 1km : {usage}")
+
+    def geo_number(self, arg: Tree | Token, usage: str) -> float:
+        if isinstance(arg, Tree) and arg.data == "number":
+            return functions.number(str(arg.children[0]))
+        raise ValueError(f"Coordonnée numérique attendue : {usage}")
 
     def _pattern(self, node: Tree) -> str:
         subject, pattern = node.children
@@ -361,8 +439,11 @@ class _Compiler:
         return self.aggregate(target)
 
 
-def compile_where(text: str, fields: dict[str, str], params: list[Any]) -> str:
-    compiler = _Compiler("where", fields)
+def compile_where(
+    text: str, fields: dict[str, str], params: list[Any], geo: GeoContext | None = None
+) -> str:
+    """SQL of a ``where`` expression; ``geo`` offers bounds tables and records which were used."""
+    compiler = _Compiler("where", fields, geo=geo)
     sql = compiler.expr(parse("where", text))
     params.extend(compiler.params)
     return sql

@@ -25,16 +25,16 @@ from socle.engine.compiler import compile_where
 from socle.engine.geo import (
     BOUND_COLUMNS,
     BBox,
+    bounds_path,
     bounds_table,
+    ensure_bounds,
     intersects_sql,
     with_bounds,
-    write_bounds,
 )
 from socle.engine.records import DEFAULT_MEMORY, DEFAULT_TIMEOUT, bounded_connection
 from socle.errors import InputError, NotFoundError
 from socle.sql import identifier, literal
 
-BOUNDS_FILE = "bounds.parquet"
 EXTENT_FILE = "extent.json"
 TEMPORAL = ("date", "datetime")
 # Types a property filter ``?field=value`` accepts: one value compares exactly.
@@ -169,16 +169,10 @@ class Source:
 
     def bounds(self) -> Path:
         """The bounds table, built on first use (and the extent with it)."""
-        target = self.cache / BOUNDS_FILE
+        target = bounds_path(self.cache, self.layout.geometry)
         if not target.exists():
-            self.cache.mkdir(parents=True, exist_ok=True)
-            temporary = self.cache / f".{uuid.uuid4().hex}.parquet"
-            try:
-                with bounded_connection(self.timeout, self.memory_limit) as con:
-                    write_bounds(con, self.data, identifier(self.layout.geometry), temporary)
-                os.replace(temporary, target)  # concurrent builders write the same content
-            finally:
-                temporary.unlink(missing_ok=True)
+            with bounded_connection(self.timeout, self.memory_limit) as con:
+                ensure_bounds(con, self.data, self.layout.geometry, self.cache)
         return target
 
     def known_extent(self) -> dict[str, Any] | None:

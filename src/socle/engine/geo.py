@@ -25,7 +25,11 @@ circle before an exact distance on the few rows left.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +37,7 @@ from typing import Any
 import duckdb
 
 from socle.errors import InputError
-from socle.sql import literal
+from socle.sql import identifier, literal
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 BOUND_COLUMNS = ("__socle_minx", "__socle_miny", "__socle_maxx", "__socle_maxy")
@@ -95,6 +99,42 @@ def write_bounds(
         f"COPY (SELECT {columns} FROM {source} ORDER BY file_row_number) "  # noqa: S608
         f"TO {literal(str(target))} (FORMAT parquet, COMPRESSION zstd)"
     )
+
+
+def bounds_path(cache: Path, field: str) -> Path:
+    """Where the bounds table of ``field`` lives in a version's cache folder."""
+    return cache / f"bounds-{hashlib.sha256(field.encode()).hexdigest()[:16]}.parquet"
+
+
+def ensure_bounds(con: duckdb.DuckDBPyConnection, data: Path, field: str, cache: Path) -> Path:
+    """The bounds table of ``field``, written on first use (atomically: concurrent writers
+    write the same content, the last rename wins)."""
+    target = bounds_path(cache, field)
+    if not target.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        temporary = cache / f".{uuid.uuid4().hex}.parquet"
+        facts = target.with_suffix(".json")
+        try:
+            write_bounds(con, data, identifier(field), temporary)
+            minx, miny, maxx, maxy = BOUND_COLUMNS
+            row = con.execute(
+                f"SELECT coalesce(bool_and({minx} = {maxx} AND {miny} = {maxy}), TRUE) "  # noqa: S608
+                f"FROM read_parquet({literal(str(temporary))})"
+            ).fetchone()
+            facts.write_text(json.dumps({"points_only": bool(row and row[0])}), encoding="utf-8")
+            os.replace(temporary, target)
+        finally:
+            temporary.unlink(missing_ok=True)
+    return target
+
+
+def points_only(cache: Path, field: str) -> bool:
+    """Whether the bounds table of ``field`` (if written) found nothing but points."""
+    try:
+        facts = json.loads(bounds_path(cache, field).with_suffix(".json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return facts.get("points_only") is True
 
 
 def bounds_table(bounds: Path) -> str:

@@ -15,13 +15,22 @@ from typing import Any
 
 import duckdb
 
-from socle.core.tableschema import field_types
+from socle.core.tableschema import field_types, geometry_field
+from socle.engine import _shapes
 from socle.engine.compiler import (
+    GeoContext,
     compile_fulltext,
     compile_group_by,
     compile_order_by,
     compile_select,
     compile_where,
+)
+from socle.engine.geo import (
+    BOUND_COLUMNS,
+    bounds_path,
+    ensure_bounds,
+    points_only,
+    with_bounds,
 )
 from socle.errors import InputError, LimitExceededError, QuerySyntaxError
 from socle.sql import identifier, literal, parquet_source
@@ -58,6 +67,7 @@ class QueryPlan:
     count_sql: str
     params: list[Any]
     columns: list[str]
+    bounds_of: str | None = None  # the geometry field whose bounds table the SQL reads
 
 
 def record_id_sql(fields: dict[str, str]) -> str:
@@ -80,9 +90,23 @@ def _with_group_keys(
     return keys + chosen
 
 
-def plan(source: Source, schema: dict[str, Any], query: RecordQuery) -> QueryPlan:
-    """Compile ``query`` against the version's schema (the allow-list of identifiers)."""
+def plan(
+    source: Source, schema: dict[str, Any], query: RecordQuery, geo_cache: Path | None = None
+) -> QueryPlan:
+    """Compile ``query`` against the version's schema (the allow-list of identifiers).
+
+    ``geo_cache``: the version's cache folder; geographic functions on its geometry field then
+    read the field's bounds table there (see :func:`socle.engine.geo.ensure_bounds`).
+    """
     fields = field_types(schema)
+    geometry = geometry_field(schema)
+    geo = GeoContext()
+    # Rows sit beside their bounds in file order: with one data file only.
+    single_file = isinstance(source, list) and len(source) == 1
+    if geo_cache is not None and geometry is not None and single_file:
+        geo.bounds[geometry] = BOUND_COLUMNS
+        if points_only(geo_cache, geometry):
+            geo.points_only.add(geometry)
     params: list[Any] = []
     select, aggregated = compile_select(query.select, fields)
     if query.with_id and not aggregated and not query.group_by:
@@ -90,7 +114,7 @@ def plan(source: Source, schema: dict[str, Any], query: RecordQuery) -> QueryPla
     aliases = {name for _, name in select}
     conditions = []
     if query.where and query.where.strip():
-        conditions.append(compile_where(query.where, fields, params))
+        conditions.append(compile_where(query.where, fields, params, geo))
     if query.q and query.q.strip():
         conditions.append(compile_fulltext(query.q, fields, params))
     if query.record_id is not None:
@@ -105,6 +129,9 @@ def plan(source: Source, schema: dict[str, Any], query: RecordQuery) -> QueryPla
     order_by = compile_order_by(query.order_by, fields, aliases) if query.order_by else []
     projection = ", ".join(f"{sql} AS {identifier(name)}" for sql, name in select)
     table = identifier(source) if isinstance(source, str) else parquet_source(source)
+    bounds_of = next(iter(geo.used), None)
+    if bounds_of is not None and geo_cache is not None:
+        table = with_bounds(table, bounds_path(geo_cache, bounds_of))
     body = f"SELECT {projection} FROM {table}{where}"  # noqa: S608 - identifiers from schema
     if group_by:
         body += f" GROUP BY {', '.join(group_by)}"
@@ -118,7 +145,8 @@ def plan(source: Source, schema: dict[str, Any], query: RecordQuery) -> QueryPla
         rows_sql += f" LIMIT {int(query.limit)} OFFSET {int(query.offset)}"
     elif query.offset:
         rows_sql += f" OFFSET {int(query.offset)}"
-    return QueryPlan(rows_sql, count_sql, params, [name for _, name in select])
+    columns = [name for _, name in select]
+    return QueryPlan(rows_sql, count_sql, params, columns, bounds_of)
 
 
 @lru_cache(maxsize=4)
@@ -130,6 +158,7 @@ def _database(memory_limit: str) -> duckdb.DuckDBPyConnection:
     """
     con = duckdb.connect()
     con.execute(f"SET memory_limit = '{memory_limit}'")
+    _shapes.register(con)
     return con
 
 
@@ -178,12 +207,14 @@ def run_records(
     memory_limit: str = DEFAULT_MEMORY,
     tables: dict[str, Any] | None = None,
     max_window: int | None = MAX_WINDOW,
+    geo_cache: Path | None = None,
 ) -> tuple[int, list[dict[str, Any]]]:
     """The total count of matching rows (or groups) and the requested page of them.
 
     ``tables`` registers in-memory tables (Arrow) under their names for this query only, so a
     ``source`` naming one queries it: the catalog uses this to query datasets' metadata.
     ``max_window`` bounds offset + limit (None: no bound, for APIs that page without one).
+    ``geo_cache``: the version's cache folder, for the bounds table of its geometry (see plan).
     """
     if (
         max_window is not None
@@ -193,8 +224,10 @@ def run_records(
         raise InputError(
             f"offset + limit ne peut dépasser {max_window} : utilisez les exports pour tout lire"
         )
-    compiled = plan(source, schema, query)
+    compiled = plan(source, schema, query, geo_cache)
     with bounded_connection(timeout, memory_limit) as con:
+        if compiled.bounds_of is not None and geo_cache is not None and isinstance(source, list):
+            ensure_bounds(con, source[0], compiled.bounds_of, geo_cache)
         for name, table in (tables or {}).items():
             con.register(name, table)
         rows = con.execute(compiled.rows_sql, compiled.params).fetchall()
