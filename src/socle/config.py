@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     map_tile_attribution: str = Field(
         default="", description="Attribution shown on the maps for the tile server."
     )
+    audit_retention_days: int = Field(
+        default=365,
+        ge=1,
+        description="Days the audit log keeps its entries; `socle audit purge` removes older ones.",
+    )
 
     @field_validator("map_base_dataset", "map_tile_url", mode="before")
     @classmethod

@@ -9,12 +9,20 @@ from alembic.migration import MigrationContext
 from socle.instance import Instance
 from socle.storage.tables import Base
 
-HEAD = "0003"
+HEAD = "0006"
 
 
 def test_migrations_create_the_catalog_tables(any_instance: Instance) -> None:
     tables = set(sa.inspect(any_instance.db.engine).get_table_names())
-    assert {"organizations", "schemas", "datasets", "versions", "alembic_version"} <= tables
+    assert {
+        "organizations",
+        "schemas",
+        "datasets",
+        "versions",
+        "audit_entries",
+        "audit_head",
+        "alembic_version",
+    } <= tables
 
 
 def test_migrating_twice_is_harmless(any_instance: Instance) -> None:

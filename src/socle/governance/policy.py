@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, true
 
 from socle.core.vocabularies import AccessLevel
 from socle.errors import NotFoundError
 from socle.storage.tables import Dataset
+
+if TYPE_CHECKING:
+    from socle.governance.audit import AuditEvent
 
 
 class Action(StrEnum):
@@ -55,9 +59,17 @@ def decide(principal: Principal, action: Action, dataset: Dataset) -> Decision:
     return Decision(False)
 
 
-def require(principal: Principal, action: Action, dataset: Dataset) -> Decision:
-    """The decision, or NotFoundError: a hidden dataset must look like a missing one."""
+def require(
+    principal: Principal, action: Action, dataset: Dataset, *, audit: AuditEvent | None = None
+) -> Decision:
+    """The decision, or NotFoundError: a hidden dataset must look like a missing one.
+
+    ``audit`` describes what the caller is doing; the decision is logged with it
+    (governance.audit), a refusal before it is raised.
+    """
     decision = decide(principal, action, dataset)
+    if audit is not None:
+        audit.record(principal, dataset, decision.allowed)
     if not decision.allowed:
         raise NotFoundError(f"Jeu de données « {dataset.slug} » introuvable")
     return decision
