@@ -32,6 +32,8 @@ EXEMPT: dict[str, str] = {
     "/api/v1/docs": "static documentation page",
     "/api/v1/docs/oauth2-redirect": "static documentation helper",
 }
+# Routes for the DPO and administrators only: they do not exist for anonymous callers.
+ADMIN_ONLY = {"/api/v1/audit", "/api/v1/audit.csv"}
 # Routes serving geographic datasets only: the fixture's public dataset is not one, so
 # tests/api/test_ogc.py runs the same check on them with public and internal geo datasets.
 GEO_ONLY = "/api/ogc/collections/{slug}"
@@ -93,6 +95,9 @@ def test_other_routes_never_mention_internal_datasets(client: TestClient) -> Non
         if "{slug}" in path and "organi" not in path:
             continue
         response = client.get(fill(path, "agglo"))
+        if path in ADMIN_ONLY:
+            assert response.status_code == 404, f"{path} answers anonymous callers"
+            continue
         assert response.status_code == 200, f"{path}: {response.status_code}"
         text = response.text
         assert "subventions" not in text.lower(), f"{path} mentions the internal dataset"
