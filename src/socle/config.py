@@ -118,6 +118,11 @@ class Settings(BaseSettings):
         default=False,
         description=("Superadmins get their powers only once their TOTP second factor is enabled."),
     )
+    audit_retention_days: int = Field(
+        default=365,
+        ge=1,
+        description="Days the audit log keeps its entries; `socle audit purge` removes older ones.",
+    )
 
     @field_validator("map_base_dataset", "map_tile_url", mode="before")
     @classmethod

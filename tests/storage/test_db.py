@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from socle.instance import Instance
 from socle.storage.tables import Base
 
-HEAD = "0005"
+HEAD = "0006"
 
 
 def test_migrations_create_the_catalog_tables(any_instance: Instance) -> None:
@@ -23,6 +23,8 @@ def test_migrations_create_the_catalog_tables(any_instance: Instance) -> None:
         "memberships",
         "api_tokens",
         "usage_counts",
+        "audit_entries",
+        "audit_head",
         "alembic_version",
     } <= tables
 

@@ -14,6 +14,7 @@ from socle.core import catalog, schemas, versions
 from socle.core.metadata import parse_metadata
 from socle.core.views import dataset_view
 from socle.engine.diff import diff_versions
+from socle.governance.audit import AuditEvent
 from socle.governance.policy import ADMIN
 
 app = typer.Typer(help="Lister, afficher et modifier les jeux de données.", no_args_is_help=True)
@@ -176,7 +177,8 @@ def diff(
 ) -> None:
     """Comparer deux versions : colonnes et lignes ajoutées, supprimées, modifiées."""
     with instance() as inst:
-        entry = catalog.get_entry(inst, ADMIN, slug)
+        compared = AuditEvent(inst.db, "read/diff", details={"versions": [before, after]})
+        entry = catalog.get_entry(inst, ADMIN, slug, audit=compared)
         old = versions.get_version(inst, ADMIN, slug, before)
         new = versions.get_version(inst, ADMIN, slug, after)
         result = diff_versions(

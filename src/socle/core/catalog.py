@@ -8,9 +8,9 @@ loaded from the database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from socle.core.metadata import DatasetMetadata, check_slug
 from socle.core.search_index import FACETS, current_index, fold
 from socle.errors import ConflictError, InputError, NotFoundError
+from socle.governance.audit import AuditEvent
 from socle.governance.policy import Action, Principal, require, visible_clause
 from socle.instance import Instance
 from socle.storage.tables import Dataset, Organization, Version
@@ -49,8 +50,14 @@ class SearchResult:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
 
 
-def get_entry(instance: Instance, principal: Principal, slug: str) -> Entry:
-    """One dataset the caller may read, or NotFoundError."""
+def get_entry(
+    instance: Instance, principal: Principal, slug: str, *, audit: AuditEvent | None = None
+) -> Entry:
+    """One dataset the caller may read, or NotFoundError.
+
+    ``audit`` describes the read this entry is for; it is logged with the latest version's
+    number unless it names one.
+    """
     with instance.db.session() as session:
         dataset = session.scalar(
             select(Dataset)
@@ -59,8 +66,10 @@ def get_entry(instance: Instance, principal: Principal, slug: str) -> Entry:
         )
         if dataset is None:
             raise NotFoundError(f"Jeu de données « {slug} » introuvable")
-        require(principal, Action.READ, dataset)
         latest = _latest_versions(session, [dataset.id]).get(dataset.id)
+        if audit is not None and audit.version is None and latest is not None:
+            audit = replace(audit, version=latest.number)
+        require(principal, Action.READ, dataset, audit=audit)
         return Entry(dataset, dataset.organization, latest)
 
 
@@ -128,7 +137,17 @@ def update_dataset(
         dataset = session.scalar(select(Dataset).where(Dataset.slug == slug))
         if dataset is None:
             raise NotFoundError(f"Jeu de données « {slug} » introuvable")
-        require(principal, Action.WRITE, dataset)
+        changes = metadata.changes()
+        details: dict[str, Any] = {"fields": sorted(changes)}
+        if "access" in changes:
+            new = changes["access"]
+            details["access"] = [dataset.access, new.value if new else None]
+        require(
+            principal,
+            Action.WRITE,
+            dataset,
+            audit=AuditEvent(instance.db, "write/metadata", details=details),
+        )
         apply_metadata(dataset, metadata)
     return dataset
 
@@ -139,7 +158,8 @@ def rename_dataset(instance: Instance, principal: Principal, slug: str, new_slug
         dataset = session.scalar(select(Dataset).where(Dataset.slug == slug))
         if dataset is None:
             raise NotFoundError(f"Jeu de données « {slug} » introuvable")
-        require(principal, Action.WRITE, dataset)
+        audit = AuditEvent(instance.db, "write/metadata", details={"renamed_to": new_slug})
+        require(principal, Action.WRITE, dataset, audit=audit)
         if session.scalar(select(Dataset.id).where(Dataset.slug == new_slug)):
             raise ConflictError(f"L'identifiant « {new_slug} » est déjà pris")
         dataset.slug = new_slug

@@ -16,6 +16,7 @@ from socle.core.catalog import Entry, get_entry, visible_entries
 from socle.core.records import read_scope
 from socle.engine.features import FeaturePage, FeatureQuery, Layout, Source
 from socle.errors import NotFoundError
+from socle.governance.audit import AuditEvent
 from socle.governance.policy import Principal
 from socle.instance import Instance
 
@@ -81,9 +82,13 @@ def prepare_extents(
             yield collection.slug, collection.extent()["bbox"]
 
 
-def get_collection(instance: Instance, principal: Principal, slug: str) -> Collection:
-    """One geographic dataset the caller may read, or NotFoundError."""
-    collection = collection_of(instance, principal, get_entry(instance, principal, slug))
+def get_collection(
+    instance: Instance, principal: Principal, slug: str, *, audit: AuditEvent | None = None
+) -> Collection:
+    """One geographic dataset the caller may read, or NotFoundError; ``audit`` describes
+    the read of its features for the log."""
+    entry = get_entry(instance, principal, slug, audit=audit)
+    collection = collection_of(instance, principal, entry)
     if collection is None:
         raise NotFoundError(f"Collection « {slug} » introuvable : pas de jeu géographique à ce nom")
     return collection

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from socle.core.metadata import check_slug
 from socle.errors import ConflictError, InputError, NotFoundError
-from socle.governance.policy import Principal, visible_clause
+from socle.governance import audit
+from socle.governance.policy import ADMIN, Principal, visible_clause
 from socle.instance import Instance
 from socle.storage.tables import Dataset, Organization
 
@@ -24,7 +25,9 @@ def create_organization(
     kind: str | None = None,
     description: str = "",
     website: str | None = None,
+    principal: Principal = ADMIN,
 ) -> Organization:
+    """A new organization; only the instance administrator creates them today (the CLI)."""
     check_slug(slug)
     if not name.strip():
         raise InputError("Le nom de l'organisation ne peut pas être vide")
@@ -42,6 +45,7 @@ def create_organization(
             website=website,
         )
         session.add(org)
+        audit.log(session, principal, "write/organization", details={"organization": slug})
     return org
 
 

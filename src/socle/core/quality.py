@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from socle.engine.diff import schema_changes
 from socle.errors import NotFoundError
+from socle.governance.audit import AuditEvent
 from socle.governance.policy import Action, Principal, require
 from socle.ingest.base import ReadOptions
 from socle.instance import Instance
@@ -101,7 +102,8 @@ def quality_view(
         dataset = session.scalar(select(Dataset).where(Dataset.slug == slug))
         if dataset is None:
             raise NotFoundError(f"Jeu de données « {slug} » introuvable")
-        decision = require(principal, Action.READ, dataset)
+        event = AuditEvent(instance.db, "read/quality", version=number)
+        decision = require(principal, Action.READ, dataset, audit=event)
         history = list(
             session.scalars(
                 select(Version).where(Version.dataset_id == dataset.id).order_by(Version.number)

@@ -7,7 +7,7 @@ engine sees the schema, so no later step can leak them.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from socle.core import versions
@@ -17,6 +17,7 @@ from socle.engine import Export, RecordQuery, export, run_records
 from socle.engine.exports import StoredExport, find_stored, serve_stored, store, stored_name
 from socle.engine.records import MAX_WINDOW
 from socle.errors import SocleError
+from socle.governance.audit import AuditEvent
 from socle.governance.policy import Action, Decision, Principal, require
 from socle.instance import Instance
 from socle.storage.tables import Dataset, Version
@@ -38,7 +39,8 @@ def read_records(
     *,
     max_window: int | None = MAX_WINDOW,
 ) -> RecordsPage:
-    chosen, schema, query = _prepare(instance, principal, slug, query, version)
+    audit = AuditEvent(instance.db, "read/records", version=version, query=described(query))
+    chosen, schema, query = _prepare(instance, principal, slug, query, version, audit)
     paths = versions.data_paths(instance, chosen)
     total, rows = run_records(
         paths,
@@ -55,7 +57,7 @@ def readable_schema(
     instance: Instance, principal: Principal, slug: str, version: int | None = None
 ) -> dict[str, Any]:
     """The Table Schema a read would see: the version's, less the columns the policy hides."""
-    _, schema, _ = _prepare(instance, principal, slug, RecordQuery(), version)
+    _, schema, _ = _prepare(instance, principal, slug, RecordQuery(), version, None)
     return schema
 
 
@@ -69,7 +71,14 @@ def export_records(
     **options: Any,
 ) -> tuple[Version, Export]:
     """The export of a query; a whole version's export is written once and kept."""
-    chosen, schema, restricted = _prepare(instance, principal, slug, query, version)
+    audit = AuditEvent(
+        instance.db,
+        "read/export",
+        version=version,
+        query=described(query),
+        details={"format": fmt},
+    )
+    chosen, schema, restricted = _prepare(instance, principal, slug, query, version, audit)
     if restricted == RecordQuery(limit=None) and schema == chosen.table_schema:
         stored = stored_export(instance, chosen, fmt, **options)
         return chosen, serve_stored(stored, fmt, bom=bool(options.get("bom")))
@@ -143,6 +152,11 @@ def read_scope(
     return _visible_schema(schema, decision), decision.rows
 
 
+def described(query: RecordQuery) -> dict[str, Any]:
+    """The parameters a query sets, as the audit log records them."""
+    return {name: value for name, value in asdict(query).items() if value not in (None, False, 0)}
+
+
 def _limits(instance: Instance) -> dict[str, Any]:
     settings = instance.settings
     return {
@@ -157,8 +171,9 @@ def _prepare(
     slug: str,
     query: RecordQuery,
     number: int | None,
+    audit: AuditEvent | None,
 ) -> tuple[Version, dict[str, Any], RecordQuery]:
-    entry = get_entry(instance, principal, slug)
+    entry = get_entry(instance, principal, slug, audit=audit)
     decision = require(principal, Action.READ, entry.dataset)
     chosen = entry.latest
     if number is not None or chosen is None:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from socle.core.search_index import fold
 from socle.errors import ConflictError, InputError, NotFoundError
+from socle.governance import audit
 from socle.governance.policy import Action, Principal, require, visible_clause
 from socle.ingest.remote import is_url
 from socle.instance import Instance
@@ -110,6 +111,8 @@ def add_schema(
             raise ConflictError(
                 f"Le schéma {chosen_name}@{chosen_version} vient d'être ajouté par ailleurs"
             ) from exc
+        added = {"added": f"{chosen_name}@{chosen_version}", "source": source}
+        audit.log(session, principal, "write/schema", details=added)
         return record, True
 
 
@@ -165,7 +168,9 @@ def pin_schema(
         dataset = session.scalar(select(Dataset).where(Dataset.slug == slug))
         if dataset is None:
             raise NotFoundError(f"Jeu de données « {slug} » introuvable")
-        require(principal, Action.WRITE, dataset)
+        pinned = {"pinned": reference}
+        event = audit.AuditEvent(instance.db, "write/schema", details=pinned)
+        require(principal, Action.WRITE, dataset, audit=event)
         record = find_schema(session, SchemaRef.parse(reference)) if reference else None
         dataset.schema_id = record.id if record else None
         return record

@@ -25,6 +25,7 @@ from socle.core.catalog import apply_metadata
 from socle.core.metadata import DatasetMetadata, check_slug
 from socle.core.schemas import SchemaRef, find_schema, table_schema
 from socle.errors import ConflictError, InputError, NotFoundError, UnreadableFileError
+from socle.governance.audit import AuditEvent
 from socle.governance.policy import Action, Principal, require
 from socle.ingest import read_file
 from socle.ingest.base import ProgressCallback, ReadOptions
@@ -41,6 +42,8 @@ RAW_DIR = "raw"
 # never copied by a rollback, removed with the version.
 DERIVED_DIR = "derived"
 COMMIT_ATTEMPTS = 5
+# What each way of writing a version is called in the audit log.
+AUDIT_ACTIONS = {"ingest": "write/version", "rollback": "write/rollback", "clean": "write/clean"}
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ def add_version(
     check_slug(slug)
     if not path.is_file():
         raise UnreadableFileError("fichier introuvable ou illisible", file=str(path))
-    target = _check_writable(instance, principal, slug, organization, schema)
+    target = _check_writable(instance, principal, slug, organization, schema, "write/version")
     options = replace(options or ReadOptions(), memory_limit=instance.settings.ingest_memory_limit)
     staging = instance.lake.new_staging()
     try:
@@ -113,9 +116,10 @@ def add_version(
 
 def rollback(instance: Instance, principal: Principal, slug: str, number: int) -> Version:
     """A new version whose content is version ``number``'s; history is never rewritten."""
-    old = get_version(instance, principal, slug, number)
+    attempt = AuditEvent(instance.db, "write/rollback", version=number, refusals_only=True)
+    old = get_version(instance, principal, slug, number, audit=attempt)
     with instance.db.session() as session:
-        require(principal, Action.WRITE, session.get_one(Dataset, old.dataset_id))
+        require(principal, Action.WRITE, session.get_one(Dataset, old.dataset_id), audit=attempt)
     staging = instance.lake.new_staging()
     try:
         source = instance.lake.path(old.lake_key)
@@ -164,8 +168,9 @@ def clean_version(
         planned = parse_steps(steps_file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"Fichier d'étapes illisible : {steps_file.name} ({exc})") from exc
-    old = get_version(instance, principal, slug, number)
-    target = _check_writable(instance, principal, slug, None, None)
+    attempt = AuditEvent(instance.db, "write/clean", version=number, refusals_only=True)
+    old = get_version(instance, principal, slug, number, audit=attempt)
+    target = _check_writable(instance, principal, slug, None, None, "write/clean")
     options = ReadOptions(memory_limit=instance.settings.ingest_memory_limit)
     staging = instance.lake.new_staging()
     try:
@@ -199,7 +204,7 @@ def list_versions(instance: Instance, principal: Principal, slug: str) -> list[V
     """Versions of a readable dataset, newest first."""
     with instance.db.session() as session:
         dataset = _find(session, slug)
-        require(principal, Action.READ, dataset)
+        require(principal, Action.READ, dataset, audit=AuditEvent(instance.db, "read/versions"))
         return list(
             session.scalars(
                 select(Version)
@@ -210,12 +215,18 @@ def list_versions(instance: Instance, principal: Principal, slug: str) -> list[V
 
 
 def get_version(
-    instance: Instance, principal: Principal, slug: str, number: int | None = None
+    instance: Instance,
+    principal: Principal,
+    slug: str,
+    number: int | None = None,
+    *,
+    audit: AuditEvent | None = None,
 ) -> Version:
-    """Version ``number`` (the latest when None) of a readable dataset."""
+    """Version ``number`` (the latest when None) of a readable dataset; ``audit`` describes
+    the read for the log, when it is one to log."""
     with instance.db.session() as session:
         dataset = _find(session, slug)
-        require(principal, Action.READ, dataset)
+        require(principal, Action.READ, dataset, audit=audit)
         query = select(Version).where(Version.dataset_id == dataset.id)
         if number is None:
             query = query.order_by(Version.number.desc()).limit(1)
@@ -256,12 +267,15 @@ def _check_writable(
     slug: str,
     organization: str | None,
     schema: str | None,
+    action: str,
 ) -> _Target:
-    """Fail before the costly read when the caller could not commit anyway."""
+    """Fail before the costly read when the caller could not commit anyway (a refusal is
+    logged as ``action``; the change itself is logged when it commits)."""
     with instance.db.session() as session:
         dataset = session.scalar(select(Dataset).where(Dataset.slug == slug))
         if dataset is not None:
-            require(principal, Action.WRITE, dataset)
+            attempt = AuditEvent(instance.db, action, refusals_only=True)
+            require(principal, Action.WRITE, dataset, audit=attempt)
         elif not principal.is_admin:
             raise InputError("Seul un administrateur peut créer un jeu de données")
         if organization and not session.scalar(
@@ -403,25 +417,22 @@ def _commit(
         rolled_back_from=rolled_back_from,
     )
     _write_manifest(staging, version, slug)
+    audit = AuditEvent(instance.db, AUDIT_ACTIONS[method], details=_audit_details(staged, version))
     published_key: str | None = None
     try:
         for _attempt in range(COMMIT_ATTEMPTS):
             try:
                 with instance.db.session() as session:
-                    dataset = _dataset_for_commit(session, principal, slug, organization, metadata)
+                    dataset, version.number = _dataset_for_commit(
+                        session, principal, slug, organization, metadata, audit
+                    )
                     if pinned is not None:
                         dataset.schema_id = pinned.id
                     version.quality = quality.finish(staged.quality, dataset, version.created_at)
                     if published_key is None:
                         published_key = f"{dataset.id}/{version.id}"
                         instance.lake.publish(staging, published_key)
-                    number = session.scalar(
-                        select(func.coalesce(func.max(Version.number), 0)).where(
-                            Version.dataset_id == dataset.id
-                        )
-                    )
                     version.dataset_id = dataset.id
-                    version.number = int(number or 0) + 1
                     version.lake_key = published_key
                     session.add(version)
                 return version
@@ -441,25 +452,40 @@ def _dataset_for_commit(
     slug: str,
     organization: str | None,
     metadata: DatasetMetadata | None,
-) -> Dataset:
+    audit: AuditEvent,
+) -> tuple[Dataset, int]:
+    """The dataset (created on first use) and the new version's number; the write is
+    logged in this transaction, so the version and its audit entry commit together."""
     dataset = session.scalar(select(Dataset).where(Dataset.slug == slug))
+    number = 1
     if dataset is None:
-        dataset = Dataset(slug=slug, title=slug)
-        if organization:
-            dataset.organization_id = session.scalar(
-                select(Organization.id).where(Organization.slug == organization)
-            )
+        dataset = Dataset(id=new_id(), slug=slug, title=slug)
         session.add(dataset)
     else:
-        require(principal, Action.WRITE, dataset)
-        if organization:
-            dataset.organization_id = session.scalar(
-                select(Organization.id).where(Organization.slug == organization)
+        number += session.scalar(
+            select(func.coalesce(func.max(Version.number), 0)).where(
+                Version.dataset_id == dataset.id
             )
+        )
+    require(principal, Action.WRITE, dataset, audit=replace(audit, version=number))
+    if organization:
+        dataset.organization_id = session.scalar(
+            select(Organization.id).where(Organization.slug == organization)
+        )
     if metadata is not None:
         apply_metadata(dataset, metadata)
     session.flush()
-    return dataset
+    return dataset, number
+
+
+def _audit_details(staged: StagedFiles, version: Version) -> dict[str, Any]:
+    """What the log says of a new version: its input, its rows, the version it comes from."""
+    details: dict[str, Any] = {"source": staged.source_name, "rows": staged.row_count}
+    lineage = staged.details.get("lineage") or {}
+    source_version = version.rolled_back_from or lineage.get("source_version")
+    if source_version is not None:
+        details["from_version"] = source_version
+    return details
 
 
 def _write_manifest(staging: Path, version: Version, slug: str) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, true
 
@@ -19,6 +20,9 @@ from socle.core.vocabularies import AccessLevel
 from socle.errors import NotFoundError
 from socle.governance.identity import MembershipGrant, Scope, TokenGrant
 from socle.storage.tables import Dataset
+
+if TYPE_CHECKING:
+    from socle.governance.audit import AuditEvent
 
 
 class Action(StrEnum):
@@ -71,9 +75,17 @@ def decide(principal: Principal, action: Action, dataset: Dataset) -> Decision:
     return Decision(False)
 
 
-def require(principal: Principal, action: Action, dataset: Dataset) -> Decision:
-    """The decision, or NotFoundError: a hidden dataset must look like a missing one."""
+def require(
+    principal: Principal, action: Action, dataset: Dataset, *, audit: AuditEvent | None = None
+) -> Decision:
+    """The decision, or NotFoundError: a hidden dataset must look like a missing one.
+
+    ``audit`` describes what the caller is doing; the decision is logged with it
+    (governance.audit), a refusal before it is raised.
+    """
     decision = decide(principal, action, dataset)
+    if audit is not None:
+        audit.record(principal, dataset, decision.allowed)
     if not decision.allowed:
         raise NotFoundError(f"Jeu de données « {dataset.slug} » introuvable")
     return decision

@@ -246,3 +246,45 @@ class UsageCount(Base):
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # view | download | api
     detail: Mapped[str] = mapped_column(String(30), primary_key=True)
     count: Mapped[int] = mapped_column(BigInteger)
+
+
+class AuditEntry(Base):
+    """One line of the audit log: who did or tried what, when, and whether it was allowed.
+
+    ``seq`` is given by the log, without gaps; ``hash`` seals the entry's content together
+    with ``prev_hash``, the previous entry's seal (see governance.audit). No foreign key:
+    an entry outlives the dataset it names.
+    """
+
+    __tablename__ = "audit_entries"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(200), index=True)
+    actor_kind: Mapped[str] = mapped_column(String(20))
+    client_ip: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(50))
+    dataset_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    dataset_slug: Mapped[str | None] = mapped_column(String(100), index=True)
+    version: Mapped[int | None] = mapped_column(Integer)
+    query: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    result: Mapped[str] = mapped_column(String(10))  # allowed | denied
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The log's single head row: the last entry's number and seal, and the purge anchor.
+
+    Appending updates it first, which serialises writers on both databases; verification
+    starts from the anchor (the last purged entry) and must end on the head.
+    """
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    anchor_seq: Mapped[int] = mapped_column(BigInteger)
+    anchor_hash: Mapped[str] = mapped_column(String(64))

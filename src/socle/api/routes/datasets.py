@@ -15,6 +15,7 @@ from socle.core.records import export_records, read_records
 from socle.core.views import dataset_view, search_view, version_view
 from socle.engine import RecordQuery
 from socle.engine.records import MAX_PAGE_ROWS
+from socle.governance.audit import AuditEvent
 from socle.governance.policy import Principal
 from socle.instance import Instance
 
@@ -97,7 +98,8 @@ def get_version(
     instance: InstanceDep,
     principal: PrincipalDep,
 ) -> dict[str, Any]:
-    return version_view(versions.get_version(instance, principal, slug, number))
+    read = AuditEvent(instance.db, "read/version", version=number)
+    return version_view(versions.get_version(instance, principal, slug, number, audit=read))
 
 
 @router.get("/datasets/{slug}/quality")

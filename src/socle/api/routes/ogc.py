@@ -22,6 +22,7 @@ from socle.core.features import Collection, get_collection, list_collections
 from socle.engine.features import FeatureQuery, parse_bbox, parse_datetime
 from socle.engine.geo import CRS84
 from socle.errors import InputError, NotFoundError
+from socle.governance.audit import AuditEvent
 from socle.governance.policy import Principal
 from socle.instance import Instance
 
@@ -159,7 +160,8 @@ def items(
     f: Format = None,
 ) -> Response:
     """Other query parameters filter on the collection's properties: ``?champ=valeur``."""
-    found = get_collection(instance, principal, slug)
+    read = AuditEvent(instance.db, "read/features", query=dict(request.query_params))
+    found = get_collection(instance, principal, slug, audit=read)
     query = FeatureQuery(
         bbox=parse_bbox(bbox) if bbox is not None else None,
         datetime=parse_datetime(datetime_) if datetime_ is not None else None,
@@ -196,7 +198,8 @@ def item(
     f: Format = None,
 ) -> Response:
     """``feature_id`` is the row number in the collection's latest version, from 1."""
-    found = get_collection(instance, principal, slug)
+    read = AuditEvent(instance.db, "read/features", query={"id": feature_id})
+    found = get_collection(instance, principal, slug, audit=read)
     if not (feature_id.isascii() and feature_id.isdigit()):
         raise NotFoundError(f"Entité « {feature_id} » introuvable")
     feature = found.feature(int(feature_id))
