@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
 from socle.instance import Instance
+from tests.api.test_participation import publish_contributions
 from tests.portal.conftest import add_geojson
 
 # Path parameter -> value to use when calling a route anonymously.
@@ -59,10 +60,10 @@ def get_routes(client: TestClient) -> list[str]:
     return [path for path, methods in routes if "GET" in methods and path not in EXEMPT]
 
 
-def fill(path: str, slug: str) -> str:
+def fill(path: str, slug: str, values: dict[str, str] | None = None) -> str:
     def value(match: re.Match[str]) -> str:
         name = match.group(1).split(":")[0]
-        return slug if name == "slug" else SAMPLE_VALUES.get(name, "agglo")
+        return slug if name == "slug" else {**SAMPLE_VALUES, **(values or {})}.get(name, "agglo")
 
     return re.sub(r"\{([^}]+)\}", value, path)
 
@@ -88,11 +89,15 @@ def test_dataset_routes_hide_internal_datasets(
         assert public.status_code == 200, f"{path} fails on a public dataset: {public.text[:200]}"
 
 
-def test_other_routes_never_mention_internal_datasets(client: TestClient) -> None:
+def test_other_routes_never_mention_internal_datasets(
+    client: TestClient, instance: Instance
+) -> None:
+    # A published reuse and an answered request both cite the internal dataset.
+    contributions = publish_contributions(instance)
     for path in get_routes(client):
         if "{slug}" in path and "organi" not in path:
             continue
-        response = client.get(fill(path, "agglo"))
+        response = client.get(fill(path, "agglo", contributions))
         assert response.status_code == 200, f"{path}: {response.status_code}"
         text = response.text
         assert "subventions" not in text.lower(), f"{path} mentions the internal dataset"

@@ -9,7 +9,16 @@ from fastapi import FastAPI
 
 from socle import __version__, portal
 from socle.api import docs, problems
-from socle.api.routes import ckan, datasets, dcat, ods, ogc, organizations, schemas
+from socle.api.routes import (
+    ckan,
+    datasets,
+    dcat,
+    ods,
+    ogc,
+    organizations,
+    participation,
+    schemas,
+)
 from socle.config import Settings
 from socle.instance import Instance, open_instance
 from socle.portal.assets import find_node_modules
@@ -40,6 +49,7 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     app.include_router(datasets.router, prefix="/api/v1")
     app.include_router(organizations.router, prefix="/api/v1")
     app.include_router(schemas.router, prefix="/api/v1")
+    app.include_router(participation.router, prefix="/api/v1")
     app.include_router(dcat.router)
     app.include_router(ods.router)
     app.include_router(ckan.router)

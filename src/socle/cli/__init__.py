@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from socle.cli import datasets, exports, orgs, schemas
+from socle.cli import datasets, exports, moderation, orgs, schemas
 from socle.cli._common import console, fails_cleanly, instance
 from socle.cli.clean import clean
 from socle.cli.ingest import ingest
@@ -24,6 +24,8 @@ app.add_typer(datasets.app, name="datasets")
 app.add_typer(orgs.app, name="orgs")
 app.add_typer(schemas.app, name="schemas")
 app.add_typer(exports.app, name="exports")
+app.add_typer(moderation.app, name="moderation")
+app.add_typer(moderation.requests_app, name="requests")
 app.add_typer(config_app, name="config")
 app.command(name="ingest")(ingest)
 app.command(name="validate")(validate)
