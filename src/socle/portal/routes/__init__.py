@@ -7,15 +7,31 @@ from fastapi import APIRouter
 from socle.portal.routes import (
     catalog,
     charts,
+    comments,
+    data_requests,
     datasets,
     home,
     maps,
     organizations,
     quality,
+    reuses,
     schemas,
     table,
 )
 
 router = APIRouter(include_in_schema=False)
-for family in (home, catalog, datasets, table, charts, maps, quality, organizations, schemas):
+for family in (
+    home,
+    catalog,
+    datasets,
+    table,
+    charts,
+    maps,
+    quality,
+    organizations,
+    schemas,
+    reuses,
+    data_requests,
+    comments,
+):
     router.include_router(family.router)

@@ -19,6 +19,7 @@ from socle.portal.preview import FILTER_PREFIX, field_reference
 from socle.portal.rendering import render
 from socle.portal.routes._dataset import dataset_context
 from socle.portal.routes._deps import BaseUrl, InstanceDep, PrincipalDep
+from socle.portal.routes.comments import participation_context
 
 router = APIRouter()
 # Parameters of the table, which the dataset page showed before it had tabs.
@@ -41,6 +42,7 @@ def dataset_page(
         "dataset.html",
         tab="informations",
         versions=[version_view(v) for v in versions.list_versions(instance, principal, slug)],
+        **participation_context(instance, principal, slug),
         **context,
     )
 
