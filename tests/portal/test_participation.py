@@ -139,6 +139,19 @@ def test_robots_are_refused(site: tuple[TestClient, Instance]) -> None:
     assert participation.list_items(instance, ADMIN) == []
 
 
+def test_a_post_without_the_form_token_is_refused(site: tuple[TestClient, Instance]) -> None:
+    """Another site may post to the form but cannot send the cookie with a matching token."""
+    client, instance = site
+    form = guard(client, "/demandes/nouvelle")
+    assert form["jeton"] and client.cookies.get("socle_formulaire")
+    data = {**form, "title": "Piscines", "description": "Horaires."}
+    forged = client.post("/demandes/nouvelle", data={**data, "jeton": "x" * 32 + ".abc"})
+    assert forged.status_code == 403 and "jeton de sécurité" in forged.text
+    client.cookies.clear()
+    assert client.post("/demandes/nouvelle", data=data).status_code == 403
+    assert participation.list_items(instance, ADMIN) == []
+
+
 def test_a_form_sent_at_once_is_refused(tmp_path: Path) -> None:
     instance = open_instance(Settings(home=tmp_path / "home"))
     populate_portal(instance, tmp_path)

@@ -41,9 +41,11 @@ class TooManyContributionsError(SocleError):
 
 @dataclass(frozen=True)
 class Guard:
-    """What a form carries to be checked when it comes back."""
+    """What a form carries to be checked when it comes back (``token``: against CSRF)."""
 
     started: str
+    token_name: str
+    token: str
     started_field: str = STARTED_FIELD
     trap_field: str = TRAP_FIELD
 
@@ -52,9 +54,9 @@ def _sign(text: str) -> str:
     return hmac.new(SECRET, text.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def new_guard(now: float | None = None) -> Guard:
+def new_guard(token_name: str, token: str, now: float | None = None) -> Guard:
     moment = str(int(now if now is not None else time.time()))
-    return Guard(started=f"{moment}.{_sign(moment)}")
+    return Guard(started=f"{moment}.{_sign(moment)}", token_name=token_name, token=token)
 
 
 class RateLimiter:

@@ -8,18 +8,33 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from socle.core.participation import ContributionError
 from socle.core.participation.images import MAX_BYTES
 from socle.errors import InputError
-from socle.portal import antiabuse
+from socle.portal import antiabuse, form_token
 from socle.portal.rendering import render
 
 MAX_TEXT_BYTES = 64 * 1024
 MAX_FIELDS = 20
 FORM_ERROR = "formulaire"
+
+
+def guard(request: Request) -> antiabuse.Guard:
+    """A form's hidden fields; :func:`finish` then sets the cookie its token goes with."""
+    raw = form_token.raw_token(request)
+    request.state.form_token = raw
+    return antiabuse.new_guard(form_token.FIELD, form_token.field_value(raw))
+
+
+def finish(request: Request, response: Response) -> Response:
+    """Set the form token's cookie on a page that shows a form."""
+    raw = getattr(request.state, "form_token", None)
+    if raw is not None:
+        form_token.set_cookie(request, response, raw)
+    return response
 
 
 def form_page(
@@ -32,15 +47,17 @@ def form_page(
     **context: Any,
 ) -> HTMLResponse:
     """The form, filled with what was sent and its problems (a fresh start time each time)."""
-    return render(
+    page = render(
         request,
         template,
         status=status,
         values=values or {},
         errors=errors or {},
-        form=antiabuse.new_guard(),
+        form=guard(request),
         **context,
     )
+    finish(request, page)
+    return page
 
 
 async def submit(
@@ -62,11 +79,12 @@ async def submit(
     values = {k: v for k, v in posted.items() if isinstance(v, str)}
     files = {k: await v.read() for k, v in posted.items() if isinstance(v, UploadFile)}
     try:
+        form_token.check(request, values)
         antiabuse.check(request, values)
         save(values, files)
     except ContributionError as exc:
         return form_page(request, template, values=values, errors=exc.fields, status=400, **context)
-    except (InputError, antiabuse.TooManyContributionsError) as exc:
+    except (InputError, antiabuse.TooManyContributionsError, form_token.FormTokenError) as exc:
         return form_page(
             request,
             template,

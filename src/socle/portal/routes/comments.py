@@ -11,8 +11,7 @@ from socle.core import participation
 from socle.core.participation.views import comment_view, reuse_view
 from socle.governance.policy import Principal
 from socle.instance import Instance
-from socle.portal import antiabuse
-from socle.portal.contributions import form_page, submit
+from socle.portal.contributions import form_page, guard, submit
 from socle.portal.routes._dataset import dataset_context
 from socle.portal.routes._deps import BaseUrl, InstanceDep, PrincipalDep
 
@@ -21,8 +20,13 @@ FORM = "comment_form.html"
 SHOWN_REUSES = 6
 
 
-def participation_context(instance: Instance, principal: Principal, slug: str) -> dict[str, Any]:
-    """What the Informations tab shows of participation: reuses, comments, the comment form."""
+def participation_context(
+    request: Request, instance: Instance, principal: Principal, slug: str
+) -> dict[str, Any]:
+    """What the Informations tab shows of participation: reuses, comments, the comment form.
+
+    The page must go through ``contributions.finish`` (the form's token cookie).
+    """
     total, reuses = participation.list_reuses(
         instance, principal, dataset=slug, page_size=SHOWN_REUSES
     )
@@ -32,7 +36,7 @@ def participation_context(instance: Instance, principal: Principal, slug: str) -
         "comments": [
             comment_view(c) for c in participation.list_comments(instance, principal, slug)
         ],
-        "form": antiabuse.new_guard(),
+        "form": guard(request),
         "values": {},
         "errors": {},
     }

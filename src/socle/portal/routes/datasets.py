@@ -15,6 +15,7 @@ from socle.core.records import known_export, readable_whole
 from socle.core.views import version_view
 from socle.governance.policy import Principal
 from socle.instance import Instance
+from socle.portal.contributions import finish
 from socle.portal.preview import FILTER_PREFIX, field_reference
 from socle.portal.rendering import render
 from socle.portal.routes._dataset import dataset_context
@@ -37,14 +38,15 @@ def dataset_page(
     ):
         # Links made before the tabs (quality page, bookmarks) still reach the same rows.
         return RedirectResponse(f"/jeux-de-donnees/{slug}/tableau?{params}", status_code=307)
-    return render(
+    page = render(
         request,
         "dataset.html",
         tab="informations",
         versions=[version_view(v) for v in versions.list_versions(instance, principal, slug)],
-        **participation_context(instance, principal, slug),
+        **participation_context(request, instance, principal, slug),
         **context,
     )
+    return finish(request, page)
 
 
 @router.get("/jeux-de-donnees/{slug}/api", response_class=HTMLResponse)
