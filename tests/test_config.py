@@ -55,3 +55,16 @@ def test_tile_url_must_be_a_template() -> None:
         Settings(map_tile_url="https://tuiles.example/carte.png")
     assert Settings(map_tile_url="").map_tile_url is None
     assert Settings(map_base_dataset="").map_base_dataset is None
+
+
+def test_secrets_come_from_the_environment_only(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SOCLE_HOME", str(tmp_path))
+    (tmp_path / "socle.toml").write_text('session_signing_key = "k"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="SOCLE_SESSION_SIGNING_KEY est un secret"):
+        load_settings()
+    (tmp_path / "socle.toml").unlink()
+    monkeypatch.setenv("SOCLE_SESSION_SIGNING_KEY", "from-the-environment")
+    settings = load_settings()
+    assert settings.public_items()["session_signing_key"] == "***"

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from socle.errors import InputError
@@ -89,6 +89,37 @@ class Settings(BaseSettings):
         ),
     )
 
+    session_signing_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Key signing the portal's session cookies; default: generated on first start and "
+            "kept in SOCLE_HOME/session-signing-key (readable by its owner only)."
+        ),
+    )
+    session_cookie_secure: bool = Field(
+        default=True,
+        description=(
+            "Send the session cookie over HTTPS only (browsers also accept it on "
+            "http://localhost); false only for a plain-HTTP test server."
+        ),
+    )
+    session_idle_minutes: float = Field(
+        default=60, gt=0, description="A portal session ends after this long without a request."
+    )
+    session_max_hours: float = Field(
+        default=12, gt=0, description="A portal session ends this long after signing in, whatever."
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed sign-ins in a row that lock an account."
+    )
+    login_lockout_minutes: float = Field(
+        default=15, gt=0, description="How long a locked account refuses every sign-in."
+    )
+    totp_required_for_superadmins: bool = Field(
+        default=False,
+        description=("Superadmins get their powers only once their TOTP second factor is enabled."),
+    )
+
     @field_validator("map_base_dataset", "map_tile_url", mode="before")
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
@@ -121,7 +152,11 @@ class Settings(BaseSettings):
         items["database_url"] = _mask_password(self.effective_database_url)
         items["lake_path"] = str(self.effective_lake_path)
         items["home"] = str(self.home)
+        items["session_signing_key"] = "***" if self.session_signing_key else None
         return items
+
+
+SECRETS = {"session_signing_key"}
 
 
 def _mask_password(url: str) -> str:
@@ -139,6 +174,10 @@ def _file_values() -> dict[str, Any]:
         values = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"Fichier de configuration illisible {path} : {exc}") from exc
+    for secret in SECRETS & values.keys():
+        raise InputError(
+            f"SOCLE_{secret.upper()} est un secret : environnement seulement, pas {path}"
+        )
     # The environment wins over the file.
     return {k: v for k, v in values.items() if f"SOCLE_{k.upper()}" not in os.environ}
 

@@ -15,6 +15,8 @@ Tree::
     │   ├── UnreadableFileError (422, unreadable-file)   a file that cannot be ingested
     │   ├── QuerySyntaxError (400, query-syntax)         a query parameter that does not parse
     │   └── InvalidSchemaError (422, invalid-schema)     a Table Schema Socle cannot apply
+    ├── UnauthorizedError (401, unauthorized)     a missing, invalid, expired or revoked credential
+    ├── ForbiddenError (403, forbidden)           e.g. a portal form without its CSRF token
     ├── NotFoundError (404, not-found)            also answered for what the policy hides
     ├── ConflictError (409, conflict)
     ├── LimitExceededError (413, limit-exceeded)  query time, memory or size bounds
@@ -41,6 +43,10 @@ class SocleError(Exception):
         self.message = message
         self.detail = detail
         self.extra = extra
+
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer must carry (e.g. ``WWW-Authenticate``)."""
+        return {}
 
     def to_problem(self) -> dict[str, Any]:
         """The RFC 9457 problem+json body (without internal detail)."""
@@ -115,6 +121,25 @@ class InvalidSchemaError(InputError):
     def __init__(self, message: str, *, source: str | None = None, detail: str | None = None):
         full = f"{source} : {message}" if source else message
         super().__init__(full, detail=detail, source=source)
+
+
+class UnauthorizedError(SocleError):
+    """The request's credential (an API token) is missing, invalid, expired or revoked."""
+
+    status = 401
+    type_slug = "unauthorized"
+    title = "Authentification requise"
+
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": 'Bearer realm="socle", error="invalid_token"'}
+
+
+class ForbiddenError(SocleError):
+    """The caller is known but the request is refused (never used to hide a dataset: 404)."""
+
+    status = 403
+    type_slug = "forbidden"
+    title = "Accès refusé"
 
 
 class NotFoundError(SocleError):

@@ -1,8 +1,11 @@
-"""Every route, enumerated from the app's route table, keeps internal data from anonymous callers.
+"""Every route, enumerated from the app's route table, keeps internal data from callers who
+may not read it: anonymous visitors, and signed-in users without powers (an agent of the
+owning organization calling with an API token: roles get their rights in a later slice).
 
 A new route is covered automatically: if it takes a dataset slug it must answer 404 for an
 internal dataset; if it does not, the internal dataset's slug and title must not appear in
-what it returns. Routes that cannot be checked this way must be listed in EXEMPT, with why.
+what it returns. Routes that cannot be checked this way must be listed in EXEMPT, with why;
+routes for signed-in people only are in SIGNED_IN with the status each caller gets.
 """
 
 from __future__ import annotations
@@ -11,12 +14,18 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
+from socle.core.memberships import set_membership
+from socle.core.tokens import create_token
+from socle.core.users import create_user
 from socle.instance import Instance
 from tests.api.test_participation import publish_contributions
 from tests.portal.conftest import add_geojson
+
+CALLERS = ("anonymous", "agent")
 
 # Path parameter -> value to use when calling a route anonymously.
 SAMPLE_VALUES = {
@@ -32,6 +41,12 @@ EXEMPT: dict[str, str] = {
     "/api/v1/openapi.json": "describes routes, holds no data",
     "/api/v1/docs": "static documentation page",
     "/api/v1/docs/oauth2-redirect": "static documentation helper",
+}
+# Signed-in pages: path -> status per caller (an API token never manages its own account).
+SIGNED_IN: dict[str, dict[str, int]] = {
+    "/api/v1/me": {"anonymous": 401, "agent": 200},
+    "/mon-compte": {"anonymous": 303, "agent": 303},
+    "/connexion/code": {"anonymous": 303, "agent": 303},  # only after the password step
 }
 # Routes serving geographic datasets only: the fixture's public dataset is not one, so
 # tests/api/test_ogc.py runs the same check on them with public and internal geo datasets.
@@ -68,6 +83,21 @@ def fill(path: str, slug: str, values: dict[str, str] | None = None) -> str:
     return re.sub(r"\{([^}]+)\}", value, path)
 
 
+@pytest.fixture(params=CALLERS)
+def headers(request: pytest.FixtureRequest, instance: Instance) -> dict[str, str]:
+    """The caller's credentials: none, or an agent of the owning organization's token."""
+    if request.param == "anonymous":
+        return {}
+    user = create_user(instance, "agent@agglo.fr", "une phrase de passe solide")
+    set_membership(instance, "agglo", "agent@agglo.fr", "agent")
+    _, secret = create_token(instance, user.id, "matrice", "read")
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def caller(headers: dict[str, str]) -> str:
+    return "agent" if headers else "anonymous"
+
+
 def test_every_route_is_checked(client: TestClient) -> None:
     routes = get_routes(client)
     assert "/api/v1/datasets/{slug}/records" in routes
@@ -75,7 +105,7 @@ def test_every_route_is_checked(client: TestClient) -> None:
 
 
 def test_dataset_routes_hide_internal_datasets(
-    client: TestClient, instance: Instance, tmp_path: Path
+    client: TestClient, instance: Instance, tmp_path: Path, headers: dict[str, str]
 ) -> None:
     # Map routes need a dataset with geometries.
     place = ({"type": "Point", "coordinates": [5.2, 46.2]}, {"nom": "Gare"})
@@ -83,22 +113,26 @@ def test_dataset_routes_hide_internal_datasets(
     for path in get_routes(client):
         if "{slug}" not in path or "organi" in path or path.startswith(GEO_ONLY):
             continue
-        response = client.get(fill(path, "subventions"))
+        response = client.get(fill(path, "subventions"), headers=headers)
         assert response.status_code == 404, f"{path} revealed an internal dataset"
-        public = client.get(fill(path, "lieux" if "/carte" in path else "comptages"))
+        public_slug = "lieux" if "/carte" in path else "comptages"
+        public = client.get(fill(path, public_slug), headers=headers)
         assert public.status_code == 200, f"{path} fails on a public dataset: {public.text[:200]}"
 
 
 def test_other_routes_never_mention_internal_datasets(
-    client: TestClient, instance: Instance
+    client: TestClient, instance: Instance, headers: dict[str, str]
 ) -> None:
     # A published reuse and an answered request both cite the internal dataset.
     contributions = publish_contributions(instance)
     for path in get_routes(client):
         if "{slug}" in path and "organi" not in path:
             continue
-        response = client.get(fill(path, "agglo", contributions))
-        assert response.status_code == 200, f"{path}: {response.status_code}"
+        response = client.get(
+            fill(path, "agglo", contributions), headers=headers, follow_redirects=False
+        )
+        expected = SIGNED_IN.get(path, {}).get(caller(headers), 200)
+        assert response.status_code == expected, f"{path}: {response.status_code}"
         text = response.text
         assert "subventions" not in text.lower(), f"{path} mentions the internal dataset"
         assert "brouillon" not in text.lower(), f"{path} shows the internal dataset's title"

@@ -350,8 +350,7 @@ def test_propose_a_reuse_from_a_dataset_page(page: Page, server: str, problems: 
     assert page.locator("h1").inner_text() == "Merci pour votre proposition"
     # The refused post answered 400 (the browser logs it); nothing else went wrong.
     assert problems == [
-        "console: Failed to load resource: the server responded with a status of 400 "
-        "(Bad Request)"
+        "console: Failed to load resource: the server responded with a status of 400 (Bad Request)"
     ]
 
 

@@ -21,6 +21,7 @@ from tests._images import image_bytes
 from tests.portal._html import check_page
 from tests.portal.conftest import populate_portal
 
+SITE = "https://testserver"  # the session cookie (CSRF token) is sent over HTTPS only
 XSS = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
 REUSE = {
     "title": "Carte des arrêts",
@@ -39,7 +40,7 @@ def site(tmp_path: Path) -> Iterator[tuple[TestClient, Instance]]:
     )
     instance = open_instance(settings)
     populate_portal(instance, tmp_path)
-    with TestClient(create_app(settings, instance)) as client:
+    with TestClient(create_app(settings, instance), base_url=SITE) as client:
         yield client, instance
     instance.close()
 
@@ -127,7 +128,7 @@ def test_a_whole_post_over_the_limit_is_refused_before_reading(
 ) -> None:
     client, _ = site
     status, html = propose(client, image=b"x" * (3 * 1024 * 1024))
-    assert status == 413 and "Envoi trop volumineux" in html
+    assert status == 413 and "Formulaire trop volumineux" in html
 
 
 def test_robots_are_refused(site: tuple[TestClient, Instance]) -> None:
@@ -140,12 +141,12 @@ def test_robots_are_refused(site: tuple[TestClient, Instance]) -> None:
 
 
 def test_a_post_without_the_form_token_is_refused(site: tuple[TestClient, Instance]) -> None:
-    """Another site may post to the form but cannot send the cookie with a matching token."""
+    """Another site may post to the form but has neither the session nor its token."""
     client, instance = site
     form = guard(client, "/demandes/nouvelle")
-    assert form["jeton"] and client.cookies.get("socle_formulaire")
+    assert form["csrf_token"]
     data = {**form, "title": "Piscines", "description": "Horaires."}
-    forged = client.post("/demandes/nouvelle", data={**data, "jeton": "x" * 32 + ".abc"})
+    forged = client.post("/demandes/nouvelle", data={**data, "csrf_token": "x" * 43})
     assert forged.status_code == 403 and "jeton de sécurité" in forged.text
     client.cookies.clear()
     assert client.post("/demandes/nouvelle", data=data).status_code == 403
@@ -156,7 +157,7 @@ def test_a_form_sent_at_once_is_refused(tmp_path: Path) -> None:
     instance = open_instance(Settings(home=tmp_path / "home"))
     populate_portal(instance, tmp_path)
     try:
-        with TestClient(create_app(instance.settings, instance)) as client:
+        with TestClient(create_app(instance.settings, instance), base_url=SITE) as client:
             status, html = propose(client)
     finally:
         instance.close()

@@ -14,7 +14,16 @@ HEAD = "0007"
 
 def test_migrations_create_the_catalog_tables(any_instance: Instance) -> None:
     tables = set(sa.inspect(any_instance.db.engine).get_table_names())
-    assert {"organizations", "schemas", "datasets", "versions", "alembic_version"} <= tables
+    assert {
+        "organizations",
+        "schemas",
+        "datasets",
+        "versions",
+        "users",
+        "memberships",
+        "api_tokens",
+        "alembic_version",
+    } <= tables
 
 
 def test_migrating_twice_is_harmless(any_instance: Instance) -> None:

@@ -9,10 +9,12 @@ from fastapi import FastAPI
 
 from socle import __version__, portal
 from socle.api import docs, problems
+from socle.api.auth import install_sessions
 from socle.api.routes import (
     ckan,
     datasets,
     dcat,
+    me,
     ods,
     ogc,
     organizations,
@@ -46,10 +48,12 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     app.state.instance = opened
     app.state.settings = settings
     problems.install(app)
+    install_sessions(app, settings)
     app.include_router(datasets.router, prefix="/api/v1")
     app.include_router(organizations.router, prefix="/api/v1")
     app.include_router(schemas.router, prefix="/api/v1")
     app.include_router(participation.router, prefix="/api/v1")
+    app.include_router(me.router, prefix="/api/v1")
     app.include_router(dcat.router)
     app.include_router(ods.router)
     app.include_router(ckan.router)

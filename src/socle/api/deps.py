@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from socle.governance.policy import ANONYMOUS, Principal
+from socle.api.auth import current_principal
+from socle.governance.policy import Principal
 from socle.instance import Instance
 
 
@@ -13,8 +14,8 @@ def get_instance(request: Request) -> Instance:
 
 
 def get_principal(request: Request) -> Principal:
-    """Every HTTP caller is anonymous until accounts and tokens exist (governance issue)."""
-    return ANONYMOUS
+    """An API token's user, a signed-in user, or ANONYMOUS (see socle.api.auth)."""
+    return current_principal(request)
 
 
 def base_url(request: Request) -> str:

@@ -28,7 +28,9 @@ def problem_response(error: SocleError, request: Request) -> Response:
         return request.app.state.render_error(request, error)  # type: ignore[no-any-return]
     body = error.to_problem()
     body["instance"] = request.url.path
-    return JSONResponse(body, status_code=error.status, media_type=PROBLEM_JSON)
+    return JSONResponse(
+        body, status_code=error.status, media_type=PROBLEM_JSON, headers=error.headers()
+    )
 
 
 def install(app: FastAPI) -> None:

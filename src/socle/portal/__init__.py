@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from socle.portal.assets import LIBRARIES
 from socle.portal.rendering import render_error
 from socle.portal.routes import router
+from socle.portal.routes.account import SignInRequired, to_sign_in
 from socle.portal.templating import make_environment
 
 STATIC = Path(__file__).parent / "static"
@@ -22,6 +23,7 @@ def mount(app: FastAPI, node_modules: Path | None) -> None:
     """Add the portal's pages, its static files and its French error page to ``app``."""
     app.state.templates = make_environment()
     app.state.render_error = render_error
+    app.add_exception_handler(SignInRequired, to_sign_in)
     for name, dist in LIBRARIES.items():
         if node_modules is not None and (node_modules / dist).is_dir():
             app.mount(f"/static/{name}", StaticFiles(directory=node_modules / dist), name=name)

@@ -8,33 +8,22 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 from starlette.datastructures import UploadFile
 
 from socle.core.participation import ContributionError
-from socle.core.participation.images import MAX_BYTES
 from socle.errors import InputError
-from socle.portal import antiabuse, form_token
+from socle.portal import antiabuse, csrf
 from socle.portal.rendering import render
 
-MAX_TEXT_BYTES = 64 * 1024
 MAX_FIELDS = 20
 FORM_ERROR = "formulaire"
 
 
 def guard(request: Request) -> antiabuse.Guard:
-    """A form's hidden fields; :func:`finish` then sets the cookie its token goes with."""
-    raw = form_token.raw_token(request)
-    request.state.form_token = raw
-    return antiabuse.new_guard(form_token.FIELD, form_token.field_value(raw))
-
-
-def finish(request: Request, response: Response) -> Response:
-    """Set the form token's cookie on a page that shows a form."""
-    raw = getattr(request.state, "form_token", None)
-    if raw is not None:
-        form_token.set_cookie(request, response, raw)
-    return response
+    """A form's hidden fields: its start time and the session's CSRF token (checked for
+    every portal POST by ``csrf.check_csrf``)."""
+    return antiabuse.new_guard(csrf.FIELD, csrf.csrf_token(request))
 
 
 def form_page(
@@ -47,7 +36,7 @@ def form_page(
     **context: Any,
 ) -> HTMLResponse:
     """The form, filled with what was sent and its problems (a fresh start time each time)."""
-    page = render(
+    return render(
         request,
         template,
         status=status,
@@ -56,8 +45,6 @@ def form_page(
         form=guard(request),
         **context,
     )
-    finish(request, page)
-    return page
 
 
 async def submit(
@@ -70,21 +57,15 @@ async def submit(
     **context: Any,
 ) -> HTMLResponse:
     """Check and save one contribution; on any problem, the form again, saying what is wrong."""
-    limit = MAX_BYTES + MAX_TEXT_BYTES if with_file else MAX_TEXT_BYTES
-    length = request.headers.get("content-length", "")
-    if not length.isdigit() or int(length) > limit:
-        problem = "Envoi trop volumineux" + (" : l'image fait 2 Mo au plus" if with_file else "")
-        return form_page(request, template, errors={FORM_ERROR: problem}, status=413, **context)
     posted = await request.form(max_files=1 if with_file else 0, max_fields=MAX_FIELDS)
     values = {k: v for k, v in posted.items() if isinstance(v, str)}
     files = {k: await v.read() for k, v in posted.items() if isinstance(v, UploadFile)}
     try:
-        form_token.check(request, values)
         antiabuse.check(request, values)
         save(values, files)
     except ContributionError as exc:
         return form_page(request, template, values=values, errors=exc.fields, status=400, **context)
-    except (InputError, antiabuse.TooManyContributionsError, form_token.FormTokenError) as exc:
+    except (InputError, antiabuse.TooManyContributionsError) as exc:
         return form_page(
             request,
             template,

@@ -7,7 +7,10 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from socle.api.auth import current_principal
 from socle.errors import SocleError
+from socle.governance.policy import Principal
+from socle.portal.csrf import csrf_token
 
 # Every asset is served by Socle itself, so the pages can forbid everything else.
 CSP = (
@@ -20,6 +23,9 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
+
+# Pages showing an account's details or a secret: never kept by a browser or a proxy.
+NO_STORE = {**SECURITY_HEADERS, "Cache-Control": "no-store"}
 
 
 def security_headers(*, embed: bool = False, image_origin: str | None = None) -> dict[str, str]:
@@ -40,10 +46,16 @@ def render(
     headers: dict[str, str] = SECURITY_HEADERS,
     **context: Any,
 ) -> HTMLResponse:
-    """A page with the context every template needs and the security headers."""
+    """A page with the context every template needs and the security headers.
+
+    ``csrf_token()`` in a template creates the session's CSRF token only when a form needs it.
+    """
     settings = request.app.state.settings
     html = request.app.state.templates.get_template(template).render(
-        instance_name=settings.instance_name, **context
+        instance_name=settings.instance_name,
+        account=signed_in(request),
+        csrf_token=lambda: csrf_token(request),
+        **context,
     )
     return HTMLResponse(html, status_code=status, headers=headers)
 
@@ -54,7 +66,20 @@ def render_error(request: Request, error: SocleError) -> HTMLResponse:
         request,
         "error.html",
         status=error.status,
+        headers={**SECURITY_HEADERS, **error.headers()},
         title=error.title,
         message=error.message,
         status_code=error.status,
     )
+
+
+def signed_in(request: Request) -> Principal | None:
+    """The account signed in through a portal session, if any (never raises: error pages use it).
+
+    A request with an API token is not a portal session: the header offers to sign in.
+    """
+    try:
+        principal = current_principal(request)
+    except SocleError:
+        return None
+    return principal if principal.user_id is not None and principal.token is None else None

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from socle.portal.csrf import check_csrf
 from socle.portal.routes import (
+    account,
     catalog,
     charts,
     comments,
     data_requests,
     datasets,
     home,
+    login,
     maps,
     organizations,
     quality,
@@ -19,7 +22,8 @@ from socle.portal.routes import (
     table,
 )
 
-router = APIRouter(include_in_schema=False)
+# Every POST of the portal is a form checked against CSRF here, once for all.
+router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 for family in (
     home,
     catalog,
@@ -33,5 +37,7 @@ for family in (
     reuses,
     data_requests,
     comments,
+    login,
+    account,
 ):
     router.include_router(family.router)

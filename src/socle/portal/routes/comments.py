@@ -23,10 +23,7 @@ SHOWN_REUSES = 6
 def participation_context(
     request: Request, instance: Instance, principal: Principal, slug: str
 ) -> dict[str, Any]:
-    """What the Informations tab shows of participation: reuses, comments, the comment form.
-
-    The page must go through ``contributions.finish`` (the form's token cookie).
-    """
+    """What the Informations tab shows of participation: reuses, comments, the comment form."""
     total, reuses = participation.list_reuses(
         instance, principal, dataset=slug, page_size=SHOWN_REUSES
     )

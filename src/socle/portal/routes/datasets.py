@@ -15,7 +15,6 @@ from socle.core.records import known_export, readable_whole
 from socle.core.views import version_view
 from socle.governance.policy import Principal
 from socle.instance import Instance
-from socle.portal.contributions import finish
 from socle.portal.preview import FILTER_PREFIX, field_reference
 from socle.portal.rendering import render
 from socle.portal.routes._dataset import dataset_context
@@ -38,7 +37,7 @@ def dataset_page(
     ):
         # Links made before the tabs (quality page, bookmarks) still reach the same rows.
         return RedirectResponse(f"/jeux-de-donnees/{slug}/tableau?{params}", status_code=307)
-    page = render(
+    return render(
         request,
         "dataset.html",
         tab="informations",
@@ -46,7 +45,6 @@ def dataset_page(
         **participation_context(request, instance, principal, slug),
         **context,
     )
-    return finish(request, page)
 
 
 @router.get("/jeux-de-donnees/{slug}/api", response_class=HTMLResponse)

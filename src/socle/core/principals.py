@@ -1,0 +1,35 @@
+"""From an account (and the API token a request came with) to the policy's Principal."""
+
+from __future__ import annotations
+
+from socle.governance.identity import MembershipGrant, Role, Scope, TokenGrant
+from socle.governance.policy import Principal
+from socle.instance import Instance
+from socle.storage.tables import ApiToken, User
+
+
+def principal_for(instance: Instance, user: User, token: ApiToken | None = None) -> Principal:
+    """``user`` must have its memberships loaded (see core.users.get_user_by_id).
+
+    A superadmin has their powers only once their second factor is on, where the instance
+    requires it.
+    """
+    required = instance.settings.totp_required_for_superadmins
+    grant = None
+    if token is not None:
+        grant = TokenGrant(
+            token_id=token.id,
+            scope=Scope(token.scope),
+            dataset_id=token.dataset_id,
+            organization_id=token.organization_id,
+        )
+    return Principal(
+        name=user.email,
+        is_admin=user.is_superadmin and (user.totp_enabled or not required),
+        user_id=user.id,
+        is_superadmin=user.is_superadmin,
+        memberships=tuple(
+            MembershipGrant(m.organization_id, Role(m.role)) for m in user.memberships
+        ),
+        token=grant,
+    )
