@@ -47,6 +47,7 @@ SIGNED_IN: dict[str, dict[str, int]] = {
     "/api/v1/me": {"anonymous": 401, "agent": 200},
     "/mon-compte": {"anonymous": 303, "agent": 303},
     "/connexion/code": {"anonymous": 303, "agent": 303},  # only after the password step
+    "/moderation": {"anonymous": 404, "agent": 404},  # moderators only
 }
 # Routes serving geographic datasets only: the fixture's public dataset is not one, so
 # tests/api/test_ogc.py runs the same check on them with public and internal geo datasets.

@@ -15,11 +15,13 @@ from fastapi.testclient import TestClient
 from socle.api.app import create_app
 from socle.config import Settings
 from socle.core import participation
+from socle.core.users import create_user
 from socle.governance.policy import ADMIN
 from socle.instance import Instance, open_instance
 from tests._images import image_bytes
 from tests.portal._html import check_page
 from tests.portal.conftest import populate_portal
+from tests.portal.test_accounts import PASSWORD, sign_in
 
 SITE = "https://testserver"  # the session cookie (CSRF token) is sent over HTTPS only
 XSS = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
@@ -291,3 +293,34 @@ def test_a_reuse_citing_an_internal_dataset_does_not_reveal_it(
         html = client.get(page).text
         assert "Tableau des aides" in html
         assert "subventions" not in html and "brouillon" not in html.lower()
+
+
+def test_a_signed_in_superadmin_moderates_on_the_portal(
+    site: tuple[TestClient, Instance],
+) -> None:
+    client, instance = site
+    propose(client)
+    form = guard(client, "/demandes/nouvelle")
+    client.post("/demandes/nouvelle", data={**form, "title": "Bancs", "description": "Où ?"})
+    assert client.get("/moderation").status_code == 404
+    create_user(instance, "agent@agglo.fr", PASSWORD)
+    assert sign_in(client, "agent@agglo.fr").status_code == 303
+    assert client.get("/moderation").status_code == 404  # an account is not a moderator
+    client.cookies.clear()
+    create_user(instance, "root@agglo.fr", PASSWORD, superadmin=True)
+    assert sign_in(client, "root@agglo.fr").status_code == 303
+    page = client.get("/moderation").text
+    assert "En attente (2)" in page and "proposant@example.fr" in page and check_page(page) == []
+    reuse_id = only(instance, participation.Kind.REUSE)
+    request_id = only(instance, participation.Kind.REQUEST)
+    assert client.get(f"/reutilisations/{reuse_id}/image").status_code == 200  # preview
+    token = guard(client, "/moderation")["csrf_token"]
+    done = client.post(f"/moderation/{reuse_id}/publier", data={"csrf_token": token})
+    assert "Carte des arrêts" in done.text and "publié" in done.text
+    client.post(f"/moderation/{request_id}/refuser", data={"csrf_token": token, "motif": "Vague"})
+    assert "Rien à relire." in client.get("/moderation").text
+    assert (
+        participation.list_items(instance, ADMIN, status=participation.Status.REJECTED)[0].reason
+        == "Vague"
+    )
+    assert client.post(f"/moderation/{reuse_id}/publier", data={}).status_code == 403

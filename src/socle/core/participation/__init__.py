@@ -13,6 +13,7 @@ from socle.core.participation.data_requests import (
 )
 from socle.core.participation.fields import ContributionError
 from socle.core.participation.moderation import (
+    KIND_LABELS,
     STATUS_LABELS,
     Item,
     Kind,
@@ -25,6 +26,7 @@ from socle.core.participation.notifications import list_notifications
 from socle.core.participation.reuses import ReuseEntry, get_reuse, list_reuses, propose_reuse
 
 __all__ = [
+    "KIND_LABELS",
     "STATUS_LABELS",
     "AuthorKind",
     "ContributionError",

@@ -15,6 +15,7 @@ from socle.portal.routes import (
     home,
     login,
     maps,
+    moderation,
     organizations,
     quality,
     reuses,
@@ -37,6 +38,7 @@ for family in (
     reuses,
     data_requests,
     comments,
+    moderation,
     login,
     account,
 ):
