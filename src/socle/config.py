@@ -87,6 +87,22 @@ class Settings(BaseSettings):
             "API calls) to the metadata database; also done at shutdown."
         ),
     )
+    participation_min_seconds: float = Field(
+        default=3.0,
+        ge=0,
+        description=(
+            "Participation forms (reuses, requests, comments) sent sooner than this after "
+            "the page was shown are refused: robots fill forms at once."
+        ),
+    )
+    participation_rate_limit: int = Field(
+        default=10,
+        ge=1,
+        description=(
+            "Participation forms accepted from one IP address per 10 minutes, refused ones "
+            "included (counted in memory only, the address hashed, never stored)."
+        ),
+    )
 
     session_signing_key: SecretStr | None = Field(
         default=None,

@@ -22,6 +22,7 @@ from socle.core.memberships import set_membership
 from socle.core.tokens import create_token
 from socle.core.users import create_user
 from socle.instance import Instance
+from tests.api.test_participation import publish_contributions
 from tests.portal.conftest import add_geojson
 
 CALLERS = ("anonymous", "agent")
@@ -46,6 +47,7 @@ SIGNED_IN: dict[str, dict[str, int]] = {
     "/api/v1/me": {"anonymous": 401, "agent": 200},
     "/mon-compte": {"anonymous": 303, "agent": 303},
     "/connexion/code": {"anonymous": 303, "agent": 303},  # only after the password step
+    "/moderation": {"anonymous": 404, "agent": 404},  # moderators only
 }
 
 # Routes for the DPO and administrators only: they do not exist for anonymous callers.
@@ -77,10 +79,10 @@ def get_routes(client: TestClient) -> list[str]:
     return [path for path, methods in routes if "GET" in methods and path not in EXEMPT]
 
 
-def fill(path: str, slug: str) -> str:
+def fill(path: str, slug: str, values: dict[str, str] | None = None) -> str:
     def value(match: re.Match[str]) -> str:
         name = match.group(1).split(":")[0]
-        return slug if name == "slug" else SAMPLE_VALUES.get(name, "agglo")
+        return slug if name == "slug" else {**SAMPLE_VALUES, **(values or {})}.get(name, "agglo")
 
     return re.sub(r"\{([^}]+)\}", value, path)
 
@@ -123,12 +125,16 @@ def test_dataset_routes_hide_internal_datasets(
 
 
 def test_other_routes_never_mention_internal_datasets(
-    client: TestClient, headers: dict[str, str]
+    client: TestClient, instance: Instance, headers: dict[str, str]
 ) -> None:
+    # A published reuse and an answered request both cite the internal dataset.
+    contributions = publish_contributions(instance)
     for path in get_routes(client):
         if "{slug}" in path and "organi" not in path:
             continue
-        response = client.get(fill(path, "agglo"), headers=headers, follow_redirects=False)
+        response = client.get(
+            fill(path, "agglo", contributions), headers=headers, follow_redirects=False
+        )
         if path in ADMIN_ONLY:
             assert response.status_code == 404, f"{path} answers {caller(headers)} callers"
             continue

@@ -24,6 +24,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, syn
 from socle.api.app import create_app
 from socle.config import Settings
 from socle.instance import open_instance
+from tests._images import image_bytes
 from tests.portal.conftest import add_communes, add_geojson, populate_portal
 
 pytestmark = pytest.mark.browser
@@ -324,3 +325,42 @@ def test_embed_in_an_iframe(page: Page, server: str, problems: list[str]) -> Non
     assert sorted(p.split(":")[0] for p in problems) == ["console", "failed"]
     assert all(f"{server}/" in p and "/embed/" not in p for p in problems)
     assert any("frame-ancestors 'self'" in p for p in problems)
+
+
+def send_after_minimum_time(page: Page, button: str) -> None:
+    """People take a few seconds to fill a form: the portal refuses faster posts."""
+    page.wait_for_timeout(3200)
+    page.click(button)
+
+
+def test_propose_a_reuse_from_a_dataset_page(page: Page, server: str, problems: list[str]) -> None:
+    page.goto(server + "/jeux-de-donnees/arrets")
+    page.click("text=Proposer une réutilisation de ce jeu de données")
+    assert page.input_value("#champ-datasets").strip() == "arrets"
+    page.fill("#champ-title", "Carte des arrêts accessibles")
+    page.fill("#champ-url", "ftp://carte.example/")
+    page.fill("#champ-description", "Les arrêts et leur accessibilité.")
+    picture = {"name": "capture.png", "mimeType": "image/png", "buffer": image_bytes()}
+    page.set_input_files("#champ-image", files=[picture])
+    send_after_minimum_time(page, "button:has-text('Envoyer la proposition')")
+    assert "commençant par https://" in page.inner_text("#erreurs")
+    assert page.input_value("#champ-title") == "Carte des arrêts accessibles"
+    page.fill("#champ-url", "https://carte.example/")
+    page.set_input_files("#champ-image", files=[picture])
+    send_after_minimum_time(page, "button:has-text('Envoyer la proposition')")
+    assert page.locator("h1").inner_text() == "Merci pour votre proposition"
+    # The refused post answered 400 (the browser logs it); nothing else went wrong.
+    assert problems == [
+        "console: Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    ]
+
+
+def test_ask_for_data(page: Page, server: str, problems: list[str]) -> None:
+    page.goto(server + "/demandes")
+    page.click("main >> text=Demander une donnée")
+    page.fill("#champ-title", "Horaires des piscines")
+    page.fill("#champ-description", "Par bassin, en CSV.")
+    page.select_option("#champ-organization", "agglo")
+    send_after_minimum_time(page, "button:has-text('Envoyer la demande')")
+    assert page.locator("h1").inner_text() == "Merci pour votre demande"
+    assert problems == []

@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from socle.instance import Instance
 from socle.storage.tables import Base
 
-HEAD = "0006"
+HEAD = "0007"
 
 
 def test_migrations_create_the_catalog_tables(any_instance: Instance) -> None:
@@ -25,6 +25,10 @@ def test_migrations_create_the_catalog_tables(any_instance: Instance) -> None:
         "usage_counts",
         "audit_entries",
         "audit_head",
+        "reuses",
+        "data_requests",
+        "comments",
+        "notifications",
         "alembic_version",
     } <= tables
 

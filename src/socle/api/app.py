@@ -11,7 +11,18 @@ from socle import __version__, portal
 from socle.api import docs, problems
 from socle.api.auth import install_sessions
 from socle.api.client_address import ClientAddress
-from socle.api.routes import audit, ckan, datasets, dcat, me, ods, ogc, organizations, schemas
+from socle.api.routes import (
+    audit,
+    ckan,
+    datasets,
+    dcat,
+    me,
+    ods,
+    ogc,
+    organizations,
+    participation,
+    schemas,
+)
 from socle.api.routes import usage as usage_routes
 from socle.api.usage import UsageMiddleware
 from socle.config import Settings
@@ -55,6 +66,7 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     app.include_router(usage_routes.router, prefix="/api/v1")
     app.include_router(organizations.router, prefix="/api/v1")
     app.include_router(schemas.router, prefix="/api/v1")
+    app.include_router(participation.router, prefix="/api/v1")
     app.include_router(me.router, prefix="/api/v1")
     app.include_router(audit.router, prefix="/api/v1")
     app.include_router(dcat.router)

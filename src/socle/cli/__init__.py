@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from socle.cli import audit, datasets, exports, orgs, schemas, tokens, users
+from socle.cli import audit, datasets, exports, moderation, orgs, schemas, tokens, users
 from socle.cli._common import console, fails_cleanly, instance
 from socle.cli.clean import clean
 from socle.cli.ingest import ingest
@@ -25,6 +25,8 @@ app.add_typer(datasets.app, name="datasets")
 app.add_typer(orgs.app, name="orgs")
 app.add_typer(schemas.app, name="schemas")
 app.add_typer(exports.app, name="exports")
+app.add_typer(moderation.app, name="moderation")
+app.add_typer(moderation.requests_app, name="requests")
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(audit.app, name="audit")

@@ -16,6 +16,8 @@ from socle.errors import ForbiddenError, LimitExceededError
 FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_FORM_BYTES = 64 * 1024
+# A form with a file (the reuse image, 2 MB at most) and its fields.
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024 + MAX_FORM_BYTES
 
 
 def csrf_token(request: Request) -> str:
@@ -30,11 +32,12 @@ def csrf_token(request: Request) -> str:
 async def check_csrf(request: Request) -> None:
     if request.method in SAFE_METHODS:
         return
+    upload = request.headers.get("content-type", "").startswith("multipart/form-data")
+    limit = MAX_UPLOAD_BYTES if upload else MAX_FORM_BYTES
     length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_FORM_BYTES:
-        raise LimitExceededError(
-            f"Formulaire trop volumineux : {MAX_FORM_BYTES // 1024} Ko au plus"
-        )
+    # Browsers always give the length; a body without one could be of any size.
+    if not length.isdigit() or int(length) > limit:
+        raise LimitExceededError(f"Formulaire trop volumineux : {limit // 1024} Ko au plus")
     sent = (await request.form()).get(FIELD)
     expected = request.session.get("csrf")
     if (

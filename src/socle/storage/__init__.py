@@ -1,1 +1,9 @@
-"""Persistence: the metadata store (SQLAlchemy; SQLite or PostgreSQL) and the lake (files)."""
+"""Persistence: the metadata store (SQLAlchemy; SQLite or PostgreSQL) and the lake (files).
+
+Every table module is imported here, so ``tables.Base.metadata`` (what migrations compare
+with) always holds them all.
+"""
+
+from socle.storage import participation, tables
+
+__all__ = ["participation", "tables"]

@@ -20,6 +20,7 @@ from socle.portal.preview import FILTER_PREFIX, field_reference
 from socle.portal.rendering import render
 from socle.portal.routes._dataset import dataset_context
 from socle.portal.routes._deps import BaseUrl, InstanceDep, PrincipalDep
+from socle.portal.routes.comments import participation_context
 
 router = APIRouter()
 # Parameters of the table, which the dataset page showed before it had tabs.
@@ -43,6 +44,7 @@ def dataset_page(
         tab="informations",
         versions=[version_view(v) for v in versions.list_versions(instance, principal, slug)],
         usage=reports.dataset_usage(instance, principal, slug),
+        **participation_context(request, instance, principal, slug),
         **context,
     )
 
