@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
 from socle.core.memberships import set_membership
+from socle.core.organizations import create_organization
 from socle.core.tokens import create_token
 from socle.core.users import create_user
 from socle.instance import Instance
@@ -87,8 +88,9 @@ def headers(request: pytest.FixtureRequest, instance: Instance) -> dict[str, str
     """The caller's credentials: none, or an agent of the owning organization's token."""
     if request.param == "anonymous":
         return {}
-    user = create_user(instance, "agent@agglo.fr", "une phrase de passe solide")
-    set_membership(instance, "agglo", "agent@agglo.fr", "agent")
+    create_organization(instance, "voisine", "Commune voisine")
+    user = create_user(instance, "agent@voisine.fr", "une phrase de passe solide")
+    set_membership(instance, "voisine", "agent@voisine.fr", "agent")
     _, secret = create_token(instance, user.id, "matrice", "read")
     return {"Authorization": f"Bearer {secret}"}
 

@@ -456,6 +456,7 @@ def _dataset_for_commit(
             dataset.organization_id = session.scalar(
                 select(Organization.id).where(Organization.slug == organization)
             )
+            require(principal, Action.WRITE, dataset)  # moving requires rights on both sides
     if metadata is not None:
         apply_metadata(dataset, metadata)
     session.flush()
