@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from socle.cli import datasets, exports, orgs, schemas, tokens, users
+from socle.cli import datasets, exports, orgs, schemas, sharing, tokens, users
 from socle.cli._common import console, fails_cleanly, instance
 from socle.cli.clean import clean
 from socle.cli.ingest import ingest
@@ -26,6 +26,8 @@ app.add_typer(schemas.app, name="schemas")
 app.add_typer(exports.app, name="exports")
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
+app.add_typer(sharing.agreements_app, name="agreements")
+app.add_typer(sharing.grants_app, name="grants")
 app.add_typer(config_app, name="config")
 app.command(name="ingest")(ingest)
 app.command(name="validate")(validate)
