@@ -1,59 +1,197 @@
-"""Every route, enumerated from the app's route table, keeps internal data from callers who
-may not read it: anonymous visitors, and signed-in users without powers (an agent of the
-owning organization calling with an API token: roles get their rights in a later slice).
+"""THE enumerating authorization test: every route of the app's route table × every kind of
+caller × every access level, against the expected matrix below.
 
-A new route is covered automatically: if it takes a dataset slug it must answer 404 for an
-internal dataset; if it does not, the internal dataset's slug and title must not appear in
-what it returns. Routes that cannot be checked this way must be listed in EXEMPT, with why;
-routes for signed-in people only are in SIGNED_IN with the status each caller gets.
+The population is built once for the module: the organization « agglo » owns one dataset
+per access level (plus « vue-partielle », a ``partners`` dataset its agreement with the
+partner « transdev » exposes only partly); « voisine » is another authority; « labo » a
+partner without agreement. Callers use API tokens (the portal resolves them too).
+
+A route missing from ROUTES fails ``test_every_route_is_in_the_matrix``: a new route must say
+how it is checked. ``dataset`` routes answer 200 when the caller may read the dataset and 404
+otherwise (exactly like a missing one); ``listing`` routes never mention what the caller cannot
+see; ``signed_in`` routes answer the given status per caller.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import openpyxl
+import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
+from socle.api.app import create_app
+from socle.config import Settings
+from socle.core.agreements import add_agreement
+from socle.core.catalog import set_steward
 from socle.core.memberships import set_membership
+from socle.core.metadata import parse_metadata
+from socle.core.organizations import create_organization
+from socle.core.schemas import add_schema
 from socle.core.tokens import create_token
 from socle.core.users import create_user
-from socle.instance import Instance
+from socle.core.versions import add_version
+from socle.engine.exports import FORMATS
+from socle.governance.policy import ADMIN
+from socle.instance import Instance, open_instance
 from tests.api.test_participation import publish_contributions
-from tests.portal.conftest import add_geojson
 
-CALLERS = ("anonymous", "agent")
+PASSWORD = "une phrase de passe solide"
+LEVELS = ("public", "partners", "internal", "restricted")
+PARTIAL = "vue-partielle"  # partners level, partly exposed to « transdev »
+# Values only the hidden column and the hidden row hold: none may reach the partner.
+HIDDEN_VALUES = ("COLONNE-SECRETE", "LIGNE-CACHEE", "98765.5")
 
-# Path parameter -> value to use when calling a route anonymously.
+# Caller -> (organization, role); None for anonymous and the superadmin.
+CALLERS: dict[str, tuple[str, str] | None] = {
+    "anonymous": None,
+    "agent_owner": ("agglo", "agent"),
+    "agent_other": ("voisine", "agent"),
+    "partner_with": ("transdev", "partner"),
+    "partner_without": ("labo", "partner"),
+    "dpo": ("agglo", "dpo"),
+    "steward": ("agglo", "steward"),
+    "superadmin": None,
+}
+# THE expected matrix: which access levels each caller reads.
+READS: dict[str, set[str]] = {
+    "anonymous": {"public"},
+    "agent_owner": {"public", "partners", "internal"},
+    "agent_other": {"public"},
+    "partner_with": {"public", "partners"},
+    "partner_without": {"public"},
+    "dpo": {"public", "partners", "internal", "restricted"},
+    "steward": {"public", "partners", "internal"},
+    "superadmin": {"public", "partners", "internal", "restricted"},
+}
+
+# Path parameter -> value used when calling a route.
 SAMPLE_VALUES = {
     "number": "1",
     "fmt": "csv",
-    "path": "x",
-    "reference": "aides@2",
-    # ODS record id (SHA-1 of the content) of the first row of the public dataset
-    "record_id": "fb6d2824c8beb4b06278aa7cc86b62f0cabde580",
-    "name": "package_search",  # CKAN actions: the search must not count internal datasets
+    "feature_id": "1",
+    "reference": "lieux@1",
+    "name": "package_search",  # CKAN actions: the search must not count hidden datasets
+    "token_id": "inconnu",
 }
-EXEMPT: dict[str, str] = {
-    "/api/v1/openapi.json": "describes routes, holds no data",
-    "/api/v1/docs": "static documentation page",
-    "/api/v1/docs/oauth2-redirect": "static documentation helper",
+# Identifiers of the published reuse and answered request, set when the population is built.
+CONTRIBUTED: dict[str, str] = {}
+# Routes for the DPO and administrators only: they do not exist for anyone else.
+ADMIN_ONLY = {"superadmin"}
+SIGNED_IN_GET = {"/api/v1/me": 200, "/mon-compte": 303, "/connexion/code": 303}
+ANONYMOUS_GET = {"/api/v1/me": 401, "/mon-compte": 303, "/connexion/code": 303}
+# (method, path) -> how it is checked.
+ROUTES: dict[tuple[str, str], str] = {
+    ("GET", "/api/v1/openapi.json"): "exempt: describes routes, holds no data",
+    ("GET", "/api/v1/docs"): "exempt: static documentation page",
+    ("GET", "/api/v1/datasets"): "listing",
+    ("GET", "/api/v1/datasets/{slug}"): "dataset",
+    ("GET", "/api/v1/datasets/{slug}/versions"): "dataset",
+    ("GET", "/api/v1/datasets/{slug}/versions/{number}"): "dataset",
+    ("GET", "/api/v1/datasets/{slug}/quality"): "dataset",
+    ("GET", "/api/v1/datasets/{slug}/records"): "dataset",
+    ("GET", "/api/v1/datasets/{slug}/exports/{fmt}"): "dataset",
+    ("GET", "/api/v1/organizations"): "listing",
+    ("GET", "/api/v1/organizations/{slug}"): "listing",
+    ("GET", "/api/v1/schemas"): "listing",
+    ("GET", "/api/v1/schemas/{reference}"): "listing",
+    ("GET", "/api/v1/me"): "signed_in",
+    ("GET", "/catalog"): "listing",
+    ("GET", "/organizations/{slug}/catalog"): "listing",
+    ("GET", "/catalog.ttl"): "listing",
+    ("GET", "/organizations/{slug}/catalog.ttl"): "listing",
+    ("GET", "/catalog.rdf"): "listing",
+    ("GET", "/organizations/{slug}/catalog.rdf"): "listing",
+    ("GET", "/catalog.jsonld"): "listing",
+    ("GET", "/organizations/{slug}/catalog.jsonld"): "listing",
+    ("GET", "/api/explore/v2.1/catalog/datasets"): "listing",
+    ("GET", "/api/explore/v2.1/catalog/facets"): "listing",
+    ("GET", "/api/explore/v2.1/catalog/datasets/{slug}"): "dataset",
+    ("GET", "/api/explore/v2.1/catalog/datasets/{slug}/records"): "dataset",
+    ("GET", "/api/explore/v2.1/catalog/datasets/{slug}/records/{record_id}"): "dataset",
+    ("GET", "/api/explore/v2.1/catalog/datasets/{slug}/facets"): "dataset",
+    ("GET", "/api/explore/v2.1/catalog/datasets/{slug}/exports/{fmt}"): "dataset",
+    ("GET", "/api/action/{name}"): "listing",
+    ("POST", "/api/action/{name}"): "listing",
+    ("GET", "/api/3/action/{name}"): "listing",
+    ("POST", "/api/3/action/{name}"): "listing",
+    ("GET", "/api/ogc"): "listing",
+    ("GET", "/api/ogc/conformance"): "listing",
+    ("GET", "/api/ogc/api"): "listing",
+    ("GET", "/api/ogc/collections"): "listing",
+    ("GET", "/api/ogc/collections/{slug}"): "dataset",
+    ("GET", "/api/ogc/collections/{slug}/queryables"): "dataset",
+    ("GET", "/api/ogc/collections/{slug}/items"): "dataset",
+    ("GET", "/api/ogc/collections/{slug}/items/{feature_id}"): "dataset",
+    ("GET", "/"): "listing",
+    ("GET", "/jeux-de-donnees"): "listing",
+    ("GET", "/jeux-de-donnees/{slug}"): "dataset",
+    ("GET", "/jeux-de-donnees/{slug}/api"): "dataset",
+    ("GET", "/jeux-de-donnees/{slug}/telechargements"): "dataset",
+    ("GET", "/embed/jeux-de-donnees/{slug}/tableau"): "dataset",
+    ("GET", "/jeux-de-donnees/{slug}/tableau"): "dataset",
+    ("GET", "/embed/jeux-de-donnees/{slug}/graphique"): "dataset",
+    ("GET", "/jeux-de-donnees/{slug}/graphique"): "dataset",
+    ("GET", "/embed/jeux-de-donnees/{slug}/carte"): "dataset",
+    ("GET", "/jeux-de-donnees/{slug}/carte"): "dataset",
+    ("GET", "/jeux-de-donnees/{slug}/carte/objets.geojson"): "dataset",
+    ("GET", "/jeux-de-donnees/{slug}/qualite"): "dataset",
+    ("GET", "/organisations"): "listing",
+    ("GET", "/organisations/{slug}"): "listing",
+    ("GET", "/schemas"): "listing",
+    ("GET", "/schemas/{reference}"): "listing",
+    ("GET", "/connexion"): "listing",
+    ("GET", "/connexion/code"): "signed_in",
+    ("GET", "/mon-compte"): "signed_in",
+    # Forms: they act on the caller's own account and never show a dataset; without the
+    # session's CSRF token they must refuse (checked in test_forms_refuse_without_csrf).
+    ("POST", "/connexion"): "form",
+    ("POST", "/connexion/code"): "form",
+    ("POST", "/deconnexion"): "form",
+    ("POST", "/mon-compte/mot-de-passe"): "form",
+    ("POST", "/mon-compte/jetons"): "form",
+    ("POST", "/mon-compte/jetons/{token_id}/revocation"): "form",
+    ("POST", "/mon-compte/double-authentification"): "form",
+    ("POST", "/mon-compte/double-authentification/confirmation"): "form",
+    ("POST", "/mon-compte/double-authentification/desactivation"): "form",
+    # Usage statistics.
+    ("GET", "/api/v1/datasets/{slug}/stats"): "dataset",
+    ("GET", "/api/v1/stats"): "listing",
+    ("GET", "/statistiques"): "listing",
+    # Audit log and moderation: administrators only, 404 for everyone else.
+    ("GET", "/api/v1/audit"): "admin_only",
+    ("GET", "/api/v1/audit.csv"): "admin_only",
+    ("GET", "/moderation"): "admin_only",
+    ("POST", "/moderation/{item_id}/publier"): "form",
+    ("POST", "/moderation/{item_id}/refuser"): "form",
+    # Participation: a published reuse and an answered request cite a hidden dataset.
+    ("GET", "/api/v1/datasets/{slug}/reuses"): "dataset",
+    ("GET", "/api/v1/datasets/{slug}/comments"): "dataset",
+    ("GET", "/jeux-de-donnees/{slug}/commenter"): "dataset",
+    ("POST", "/jeux-de-donnees/{slug}/commenter"): "form",
+    ("GET", "/api/v1/reuses"): "listing",
+    ("GET", "/api/v1/reuses/{reuse_id}"): "listing",
+    ("GET", "/api/v1/requests"): "listing",
+    ("GET", "/api/v1/requests/{request_id}"): "listing",
+    ("GET", "/reutilisations"): "listing",
+    ("GET", "/reutilisations/{reuse_id}"): "listing",
+    ("GET", "/reutilisations/{reuse_id}/image"): "listing",
+    ("GET", "/reutilisations/proposer"): "listing",
+    ("POST", "/reutilisations/proposer"): "form",
+    ("GET", "/demandes"): "listing",
+    ("GET", "/demandes/{request_id}"): "listing",
+    ("GET", "/demandes/nouvelle"): "listing",
+    ("POST", "/demandes/nouvelle"): "form",
 }
-# Signed-in pages: path -> status per caller (an API token never manages its own account).
-SIGNED_IN: dict[str, dict[str, int]] = {
-    "/api/v1/me": {"anonymous": 401, "agent": 200},
-    "/mon-compte": {"anonymous": 303, "agent": 303},
-    "/connexion/code": {"anonymous": 303, "agent": 303},  # only after the password step
-    "/moderation": {"anonymous": 404, "agent": 404},  # moderators only
-}
-
-# Routes for the DPO and administrators only: they do not exist for anonymous callers.
-ADMIN_ONLY = {"/api/v1/audit", "/api/v1/audit.csv"}
-# Routes serving geographic datasets only: the fixture's public dataset is not one, so
-# tests/api/test_ogc.py runs the same check on them with public and internal geo datasets.
+# Routes serving geographic datasets only (every dataset here is geographic; tests/api/test_ogc
+# imports this to run its own check).
 GEO_ONLY = "/api/ogc/collections/{slug}"
 
 
@@ -74,72 +212,294 @@ def walk(routes: list[Any], prefix: str = "") -> list[tuple[str, set[str]]]:
     return found
 
 
-def get_routes(client: TestClient) -> list[str]:
+def route_table(client: TestClient) -> set[tuple[str, str]]:
     routes = walk(client.app.routes)  # type: ignore[attr-defined]
-    return [path for path, methods in routes if "GET" in methods and path not in EXEMPT]
+    return {(m, path) for path, methods in routes for m in methods if m != "HEAD"}
+
+
+def get_routes(client: TestClient) -> list[str]:
+    """GET paths that serve data (tests/api/test_ogc uses them too)."""
+    return sorted(
+        path
+        for method, path in route_table(client)
+        if method == "GET" and not ROUTES.get((method, path), "").startswith("exempt")
+    )
 
 
 def fill(path: str, slug: str, values: dict[str, str] | None = None) -> str:
+    chosen = {**SAMPLE_VALUES, **CONTRIBUTED, **(values or {})}
+
     def value(match: re.Match[str]) -> str:
         name = match.group(1).split(":")[0]
-        return slug if name == "slug" else {**SAMPLE_VALUES, **(values or {})}.get(name, "agglo")
+        return slug if name == "slug" else chosen.get(name, "agglo")
 
     return re.sub(r"\{([^}]+)\}", value, path)
 
 
-@pytest.fixture(params=CALLERS)
-def headers(request: pytest.FixtureRequest, instance: Instance) -> dict[str, str]:
-    """The caller's credentials: none, or an agent of the owning organization's token."""
-    if request.param == "anonymous":
-        return {}
-    user = create_user(instance, "agent@agglo.fr", "une phrase de passe solide")
-    set_membership(instance, "agglo", "agent@agglo.fr", "agent")
-    _, secret = create_token(instance, user.id, "matrice", "read")
-    return {"Authorization": f"Bearer {secret}"}
+def places(extra: bool) -> dict[str, Any]:
+    rows = [("Gare", 12.5, "a"), ("Mairie", 300.0, "b")]
+    if extra:
+        rows.append(("LIGNE-CACHEE", 98765.5, "COLONNE-SECRETE"))
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [5.2 + i / 100, 46.2]},
+            "properties": {"nom": nom, "montant": montant, "note": note},
+        }
+        for i, (nom, montant, note) in enumerate(rows)
+    ]
+    return {"type": "FeatureCollection", "features": features}
 
 
-def caller(headers: dict[str, str]) -> str:
-    return "agent" if headers else "anonymous"
-
-
-def test_every_route_is_checked(client: TestClient) -> None:
-    routes = get_routes(client)
-    assert "/api/v1/datasets/{slug}/records" in routes
-    assert "/api/v1/organizations/{slug}" in routes
-
-
-def test_dataset_routes_hide_internal_datasets(
-    client: TestClient, instance: Instance, tmp_path: Path, headers: dict[str, str]
-) -> None:
-    # Map routes need a dataset with geometries.
-    place = ({"type": "Point", "coordinates": [5.2, 46.2]}, {"nom": "Gare"})
-    add_geojson(instance, tmp_path, "lieux", [place], "Lieux")
-    for path in get_routes(client):
-        if "{slug}" not in path or "organi" in path or path.startswith(GEO_ONLY):
+def populate(instance: Instance, folder: Path) -> dict[str, str]:
+    """The module's population; returns each caller's API token (empty for anonymous)."""
+    for slug, name in [
+        ("agglo", "Agglomération du Val"),
+        ("voisine", "Commune voisine"),
+        ("transdev", "Délégataire transport"),
+        ("labo", "Laboratoire"),
+    ]:
+        create_organization(instance, slug, name)
+    add_schema(
+        instance,
+        ADMIN,
+        {"name": "lieux", "version": "1", "fields": [{"name": "nom"}]},
+        "lieux.json",
+    )
+    for slug, level in [*((f"niveau-{lv}", lv) for lv in LEVELS), (PARTIAL, "partners")]:
+        source = folder / f"{slug}.geojson"
+        source.write_text(json.dumps(places(slug == PARTIAL)), encoding="utf-8")
+        metadata = parse_metadata(title=f"Lieux zz{slug}zz", access=level)
+        add_version(instance, ADMIN, source, slug, organization="agglo", metadata=metadata)
+    secrets = {"anonymous": ""}
+    for caller, membership in CALLERS.items():
+        if caller == "anonymous":
             continue
-        response = client.get(fill(path, "subventions"), headers=headers)
-        assert response.status_code == 404, f"{path} revealed an internal dataset"
-        public_slug = "lieux" if "/carte" in path else "comptages"
-        public = client.get(fill(path, public_slug), headers=headers)
-        assert public.status_code == 200, f"{path} fails on a public dataset: {public.text[:200]}"
+        email = f"{caller.replace('_', '-')}@exemple.fr"
+        user = create_user(instance, email, PASSWORD, superadmin=caller == "superadmin")
+        if membership is not None:
+            set_membership(instance, membership[0], email, membership[1])
+        secrets[caller] = create_token(instance, user.id, "matrice", "read")[1]
+    set_steward(instance, ADMIN, "niveau-internal", "steward@exemple.fr")
+    add_agreement(
+        instance,
+        ADMIN,
+        "transport",
+        title="Convention transport",
+        organization="agglo",
+        partner="transdev",
+        datasets=["niveau-partners", "niveau-internal"],  # never opens the internal one
+    )
+    add_agreement(
+        instance,
+        ADMIN,
+        "transport-partiel",
+        title="Convention partielle",
+        organization="agglo",
+        partner="transdev",
+        datasets=[PARTIAL],
+        columns=["nom", "montant", "geometry"],
+        rows="montant < 1000",
+    )
+    CONTRIBUTED.update(publish_contributions(instance, cited=["niveau-public", "niveau-internal"]))
+    return secrets
 
 
-def test_other_routes_never_mention_internal_datasets(
-    client: TestClient, instance: Instance, headers: dict[str, str]
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    folder = tmp_path_factory.mktemp("matrix")
+    instance = open_instance(Settings(home=folder / "home"))
+    secrets = populate(instance, folder)
+    with TestClient(create_app(instance.settings, instance)) as client:
+        yield client, secrets
+    instance.close()
+
+
+def headers(secrets: dict[str, str], caller: str) -> dict[str, str]:
+    secret = secrets[caller]
+    return {"Authorization": f"Bearer {secret}"} if secret else {}
+
+
+def datasets_of(level: str) -> list[str]:
+    return [f"niveau-{level}"] + ([PARTIAL] if level == "partners" else [])
+
+
+def record_id(client: TestClient, secrets: dict[str, str], slug: str, caller: str) -> str:
+    """The first record's id as ``caller`` sees it (it hashes the columns they see)."""
+    url = f"/api/explore/v2.1/catalog/datasets/{slug}/records?limit=1&order_by=nom"
+    auth = headers(secrets, caller)
+    response = client.get(url, params={"include_links": "true"}, headers=auth)
+    return str(response.json()["results"][0]["_id"])
+
+
+def test_every_route_is_in_the_matrix(world: tuple[TestClient, dict[str, str]]) -> None:
+    client, _ = world
+    table = route_table(client)
+    assert table - set(ROUTES) == set(), "new route(s) without an entry in ROUTES"
+    assert set(ROUTES) - table == set(), "ROUTES lists routes the app no longer has"
+
+
+@pytest.mark.parametrize("caller", list(CALLERS))
+def test_dataset_routes_follow_the_matrix(
+    world: tuple[TestClient, dict[str, str]], caller: str
 ) -> None:
-    # A published reuse and an answered request both cite the internal dataset.
-    contributions = publish_contributions(instance)
-    for path in get_routes(client):
-        if "{slug}" in path and "organi" not in path:
-            continue
-        response = client.get(
-            fill(path, "agglo", contributions), headers=headers, follow_redirects=False
+    client, secrets = world
+    auth = headers(secrets, caller)
+    paths = [path for (m, path), kind in ROUTES.items() if kind == "dataset" and m == "GET"]
+    for level in LEVELS:
+        expected = 200 if level in READS[caller] else 404
+        for slug in datasets_of(level):
+            reader = caller if expected == 200 else "dpo"
+            ids = {"record_id": record_id(client, secrets, slug, reader)}
+            for path in paths:
+                url = fill(path, slug, ids)
+                response = client.get(url, headers=auth)
+                assert response.status_code == expected, f"{caller} {level} {url}"
+        missing = client.get(fill("/api/v1/datasets/{slug}", "inexistant"), headers=auth)
+        assert missing.status_code == 404 and missing.headers["content-type"] == (
+            "application/problem+json"
         )
-        if path in ADMIN_ONLY:
-            assert response.status_code == 404, f"{path} answers {caller(headers)} callers"
+
+
+@pytest.mark.parametrize("caller", list(CALLERS))
+def test_listings_never_mention_what_the_caller_cannot_see(
+    world: tuple[TestClient, dict[str, str]], caller: str
+) -> None:
+    client, secrets = world
+    auth = headers(secrets, caller)
+    hidden = [s for lv in LEVELS if lv not in READS[caller] for s in datasets_of(lv)]
+    shown = [s for lv in LEVELS if lv in READS[caller] for s in datasets_of(lv)]
+    for (method, path), kind in ROUTES.items():
+        if kind not in ("listing", "signed_in"):
             continue
-        expected = SIGNED_IN.get(path, {}).get(caller(headers), 200)
-        assert response.status_code == expected, f"{path}: {response.status_code}"
-        text = response.text
-        assert "subventions" not in text.lower(), f"{path} mentions the internal dataset"
-        assert "brouillon" not in text.lower(), f"{path} shows the internal dataset's title"
+        url = fill(path, "agglo")
+        response = client.request(method, url, headers=auth, follow_redirects=False)
+        statuses = ANONYMOUS_GET if caller == "anonymous" else SIGNED_IN_GET
+        assert response.status_code == statuses.get(path, 200), f"{caller} {method} {url}"
+        text = response.text.lower()
+        for slug in hidden:
+            assert f"zz{slug}zz" not in text and slug not in text, f"{url} shows {slug}"
+    counts = {
+        "/api/v1/datasets": "total_count",
+        "/api/explore/v2.1/catalog/datasets": "total_count",
+    }
+    for url, key in counts.items():
+        assert client.get(url, headers=auth).json()[key] == len(shown), url
+    found = client.get("/api/3/action/package_search", headers=auth).json()["result"]
+    assert found["count"] == len(shown)
+    facets = client.get("/api/v1/datasets", headers=auth).json().get("facets", {})
+    for values in facets.values():
+        assert all(v["count"] <= len(shown) for v in values)
+
+
+@pytest.mark.parametrize("caller", list(CALLERS))
+def test_admin_only_routes_do_not_exist_for_others(
+    world: tuple[TestClient, dict[str, str]], caller: str
+) -> None:
+    client, secrets = world
+    expected = 200 if caller in ADMIN_ONLY else 404
+    for (method, path), kind in ROUTES.items():
+        if kind == "admin_only":
+            response = client.request(method, fill(path, "agglo"), headers=headers(secrets, caller))
+            assert response.status_code == expected, f"{caller} {path}"
+
+
+def test_forms_refuse_without_csrf(world: tuple[TestClient, dict[str, str]]) -> None:
+    client, secrets = world
+    for (method, path), kind in ROUTES.items():
+        if kind != "form":
+            continue
+        for caller in ("anonymous", "agent_owner"):
+            response = client.request(
+                method, fill(path, "agglo"), headers=headers(secrets, caller), data={}
+            )
+            assert response.status_code in (303, 400, 401, 403, 422), f"{caller} {path}"
+
+
+# Restricted rows and columns -----------------------------------------------------------------
+
+
+def readable_text(response: Any, fmt: str) -> str:
+    """What a body says, binary formats included."""
+    if fmt == "parquet":
+        return str(pq.read_table(io.BytesIO(response.content)).to_pylist())
+    if fmt == "xlsx":
+        book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+        return str([list(row) for sheet in book for row in sheet.iter_rows(values_only=True)])
+    return response.text
+
+
+def assert_no_hidden_value(what: str, text: str) -> None:
+    for value in HIDDEN_VALUES:
+        assert value not in text, f"{what} leaks « {value} »"
+
+
+PARTIAL_URLS = [
+    "/api/v1/datasets/{slug}",
+    "/api/v1/datasets/{slug}/versions",
+    "/api/v1/datasets/{slug}/versions/1",
+    "/api/v1/datasets/{slug}/quality",
+    "/api/v1/datasets/{slug}/records?limit=100",
+    "/api/v1/datasets/{slug}/records?where=nom%20is%20not%20null&limit=100",
+    "/api/v1/datasets/{slug}/records?select=count(*)%20as%20n,max(montant)%20as%20m",
+    "/api/v1/datasets/{slug}/records?group_by=nom&select=count(*)%20as%20n",
+    "/api/v1/datasets/{slug}/records?where=note%20is%20not%20null",  # hidden column: error
+    "/api/v1/datasets/{slug}/records?where=montant%20%3E",  # syntax error
+    "/api/v1/datasets/{slug}/records?q=CACHEE",
+    "/api/explore/v2.1/catalog/datasets/{slug}",
+    "/api/explore/v2.1/catalog/datasets/{slug}/records?limit=100",
+    "/api/explore/v2.1/catalog/datasets/{slug}/records?where=montant%3E1000",
+    "/api/explore/v2.1/catalog/datasets/{slug}/records?where=%22CACHEE%22",
+    "/api/explore/v2.1/catalog/datasets/{slug}/facets",
+    "/api/explore/v2.1/catalog/datasets?where=%22CACHEE%22",
+    "/api/3/action/datastore_search?resource_id={slug}&limit=100",
+    "/api/3/action/datastore_search?resource_id={slug}&q=CACHEE",
+    "/api/3/action/package_show?id={slug}",
+    "/api/ogc/collections/{slug}",
+    "/api/ogc/collections/{slug}/queryables",
+    "/api/ogc/collections/{slug}/items?limit=100",
+    "/api/ogc/collections/{slug}/items/1",
+    "/api/ogc/collections/{slug}/items/2",
+    "/api/ogc/collections/{slug}/items/3",
+    "/jeux-de-donnees/{slug}",
+    "/jeux-de-donnees/{slug}/api",
+    "/jeux-de-donnees/{slug}/telechargements",
+    "/jeux-de-donnees/{slug}/tableau",
+    "/jeux-de-donnees/{slug}/tableau?q=CACHEE",
+    "/embed/jeux-de-donnees/{slug}/tableau",
+    "/jeux-de-donnees/{slug}/graphique",
+    "/jeux-de-donnees/{slug}/graphique?x=nom&y=montant",
+    "/jeux-de-donnees/{slug}/carte",
+    "/jeux-de-donnees/{slug}/carte/objets.geojson",
+    "/jeux-de-donnees/{slug}/qualite",
+    "/jeux-de-donnees?q=CACHEE",
+    "/api/v1/datasets?q=CACHEE",
+]
+
+
+def test_a_partial_view_shows_no_hidden_value_anywhere(
+    world: tuple[TestClient, dict[str, str]],
+) -> None:
+    client, secrets = world
+    auth = headers(secrets, "partner_with")
+    for template in PARTIAL_URLS:
+        url = template.replace("{slug}", PARTIAL)
+        response = client.get(url, headers=auth)
+        assert response.status_code < 500, url
+        assert_no_hidden_value(url, response.text)
+    for fmt in FORMATS:
+        for url in (
+            f"/api/v1/datasets/{PARTIAL}/exports/{fmt}",
+            f"/api/explore/v2.1/catalog/datasets/{PARTIAL}/exports/{fmt}",
+        ):
+            response = client.get(url, headers=auth)
+            if response.status_code == 200:
+                assert_no_hidden_value(url, readable_text(response, fmt))
+    error = client.get(f"/api/v1/datasets/{PARTIAL}/records?where=montant >", headers=auth)
+    assert error.status_code == 400 and "1000" not in error.text  # the row filter stays unsaid
+    visible = client.get(f"/api/v1/datasets/{PARTIAL}/records", headers=auth).json()
+    assert sorted(r["nom"] for r in visible["results"]) == ["Gare", "Mairie"]
+    assert all(set(r) <= {"nom", "montant", "geometry"} for r in visible["results"])
+    # The owner's agent reads all of it: the values are really there to leak.
+    owner = client.get(f"/api/v1/datasets/{PARTIAL}/records", headers=headers(secrets, "dpo"))
+    assert "LIGNE-CACHEE" in owner.text and "COLONNE-SECRETE" in owner.text

@@ -26,17 +26,16 @@ def publish_reuse(instance: Instance, datasets: list[str]) -> str:
     return reuse.id
 
 
-def publish_contributions(instance: Instance) -> dict[str, str]:
-    """A published reuse and an answered request citing the public and the internal dataset;
-    their identifiers by the path parameter names of their pages."""
+def publish_contributions(
+    instance: Instance, cited: tuple[str, str] | list[str] = ("comptages", "subventions")
+) -> dict[str, str]:
+    """A published reuse and an answered request citing a public and an internal dataset
+    (``cited``); their identifiers by the path parameter names of their pages."""
     request = participation.create_request(
         instance, ANONYMOUS, title="Aides", description="Les aides versées.", organization="agglo"
     )
-    participation.answer_request(instance, ADMIN, request.id, "Voilà.", dataset="subventions")
-    return {
-        "reuse_id": publish_reuse(instance, ["comptages", "subventions"]),
-        "request_id": request.id,
-    }
+    participation.answer_request(instance, ADMIN, request.id, "Voilà.", dataset=cited[1])
+    return {"reuse_id": publish_reuse(instance, list(cited)), "request_id": request.id}
 
 
 def test_reuses_are_listed_once_approved(client: TestClient, instance: Instance) -> None:

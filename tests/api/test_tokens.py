@@ -51,12 +51,17 @@ def test_a_token_names_its_user(client: TestClient, instance: Instance, agent: s
     assert_401(client.get("/api/v1/me"), "Authentification requise")
 
 
-def test_a_plain_user_sees_what_anonymous_sees(
+def test_a_member_reads_internal_data_a_stranger_does_not(
     client: TestClient, instance: Instance, agent: str
 ) -> None:
     headers = bearer(token_for(instance, agent))
-    assert client.get("/api/v1/datasets/subventions", headers=headers).status_code == 404
+    assert client.get("/api/v1/datasets/subventions", headers=headers).status_code == 200
     listing = client.get("/api/v1/datasets", headers=headers).json()
+    assert sorted(d["slug"] for d in listing["results"]) == ["comptages", "subventions"]
+    create_user(instance, "autre@ailleurs.fr", PASSWORD)
+    stranger = bearer(token_for(instance, "autre@ailleurs.fr"))
+    assert client.get("/api/v1/datasets/subventions", headers=stranger).status_code == 404
+    listing = client.get("/api/v1/datasets", headers=stranger).json()
     assert [d["slug"] for d in listing["results"]] == ["comptages"]
 
 
@@ -82,10 +87,11 @@ def test_a_token_limited_to_a_dataset_or_an_organization(
 
 
 def test_a_token_cannot_be_limited_to_a_dataset_its_user_cannot_see(
-    client: TestClient, instance: Instance, agent: str
+    client: TestClient, instance: Instance
 ) -> None:
+    create_user(instance, "autre@ailleurs.fr", PASSWORD)
     with pytest.raises(NotFoundError, match="introuvable"):
-        token_for(instance, agent, dataset="subventions")
+        token_for(instance, "autre@ailleurs.fr", dataset="subventions")
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from socle.governance.identity import MembershipGrant, Role, Scope, TokenGrant
-from socle.governance.policy import ADMIN, ANONYMOUS, Action, Principal, decide
+import pytest
+
+from socle.core.vocabularies import AccessLevel
+from socle.governance.identity import MembershipGrant, Role, Scope, Share, TokenGrant
+from socle.governance.policy import ADMIN, ANONYMOUS, Action, Decision, Principal, decide
 from socle.storage.tables import Dataset
 
 PUBLIC = Dataset(id="d1", slug="velos", access="public", organization_id="o1")
@@ -14,12 +17,74 @@ def principal(**kwargs: object) -> Principal:
     return Principal("x@y.fr", user_id="u1", **kwargs)  # type: ignore[arg-type]
 
 
-def test_today_a_member_sees_what_anonymous_sees() -> None:
-    agent = principal(memberships=(MembershipGrant("o1", Role.AGENT),))
-    assert not agent.is_anonymous and ANONYMOUS.is_anonymous and not ADMIN.is_anonymous
-    for dataset in (PUBLIC, INTERNAL):
-        for action in Action:
-            assert decide(agent, action, dataset) == decide(ANONYMOUS, action, dataset)
+def member(role: Role, org: str = "o1", **kwargs: object) -> Principal:
+    return principal(memberships=(MembershipGrant(org, role),), **kwargs)
+
+
+def dataset(access: str, **kwargs: object) -> Dataset:
+    return Dataset(id=f"d-{access}", slug=access, access=access, organization_id="o1", **kwargs)
+
+
+# Role in the owning organization -> levels it reads, and levels it edits.
+READS = {
+    Role.ADMIN: {"public", "partners", "internal"},
+    Role.DATA_OFFICER: {"public", "partners", "internal"},
+    Role.DPO: {"public", "partners", "internal", "restricted"},
+    Role.STEWARD: {"public", "partners", "internal"},
+    Role.AGENT: {"public", "partners", "internal"},
+    Role.PARTNER: {"public"},
+}
+EDITS = {
+    Role.ADMIN: {"public", "partners", "internal"},
+    Role.DATA_OFFICER: {"public", "partners", "internal"},
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("level", [level.value for level in AccessLevel])
+def test_roles_of_the_owning_organization(role: Role, level: str) -> None:
+    owner, other = member(role), member(role, org="o2")
+    assert decide(owner, Action.READ, dataset(level)).allowed == (level in READS[role])
+    assert decide(owner, Action.WRITE, dataset(level)).allowed == (level in EDITS.get(role, ()))
+    assert decide(other, Action.READ, dataset(level)).allowed == (level == "public")
+    assert not decide(other, Action.WRITE, dataset(level)).allowed
+    assert decide(ANONYMOUS, Action.READ, dataset(level)).allowed == (level == "public")
+    assert decide(ADMIN, Action.WRITE, dataset(level)).allowed
+
+
+@pytest.mark.parametrize("level", [level.value for level in AccessLevel])
+def test_the_steward_of_a_dataset_reads_and_edits_it(level: str) -> None:
+    steward = member(Role.STEWARD)
+    theirs = dataset(level, steward_id="u1")
+    assert decide(steward, Action.READ, theirs).allowed
+    assert decide(steward, Action.WRITE, theirs).allowed
+    assert not decide(steward, Action.WRITE, dataset(level)).allowed
+    # Named steward but no longer a member: nothing more than anyone.
+    gone = member(Role.STEWARD, org="o2")
+    assert not decide(gone, Action.WRITE, theirs).allowed
+
+
+def test_shares_open_up_to_their_reach_with_their_restrictions() -> None:
+    agreement = Share("d-partners", "partners", frozenset({"a"}), "a > 1")
+    partner = member(Role.PARTNER, org="p", shares=(agreement,))
+    decision = decide(partner, Action.READ, dataset("partners"))
+    assert decision == Decision(True, frozenset({"a"}), "a > 1")
+    assert not decide(partner, Action.WRITE, dataset("partners")).allowed
+    # An agreement never opens an internal dataset.
+    internal = Share("d-internal", "partners")
+    assert not decide(
+        member(Role.PARTNER, shares=(internal,)), Action.READ, dataset("internal")
+    ).allowed
+    # A grant to a user opens a restricted dataset; two shares expose only what both do.
+    both = (
+        Share("d-restricted", "restricted", frozenset({"a", "b"}), "a > 1"),
+        Share("d-restricted", "restricted", frozenset({"b", "c"}), "b = 2"),
+    )
+    granted = decide(principal(shares=both), Action.READ, dataset("restricted"))
+    assert granted == Decision(True, frozenset({"b"}), "(a > 1) and (b = 2)")
+    # A member's own right is not narrowed by a share.
+    agent = member(Role.AGENT, shares=(agreement,))
+    assert decide(agent, Action.READ, dataset("partners")) == Decision(True)
 
 
 def test_a_token_narrows_an_administrator() -> None:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from starlette.types import ASGIApp
 
 from socle.api.app import create_app
@@ -59,5 +59,5 @@ def test_sign_in_create_a_token_and_start_totp(
     assert qr.evaluate("img => img.naturalWidth") > 100
     page.get_by_role("link", name="Annuler").click()
     page.get_by_role("button", name="Se déconnecter").click()
-    assert page.get_by_role("link", name="Se connecter").is_visible()
+    expect(page.get_by_role("link", name="Se connecter")).to_be_visible()  # waits for the page
     assert problems == []

@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from socle.instance import Instance
 from socle.storage.tables import Base
 
-HEAD = "0007"
+HEAD = "0008"
 
 
 def test_migrations_create_the_catalog_tables(any_instance: Instance) -> None:
@@ -29,6 +29,9 @@ def test_migrations_create_the_catalog_tables(any_instance: Instance) -> None:
         "data_requests",
         "comments",
         "notifications",
+        "agreements",
+        "agreement_datasets",
+        "grants",
         "alembic_version",
     } <= tables
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from socle.cli import audit, datasets, exports, moderation, orgs, schemas, tokens, users
+from socle.cli import audit, datasets, exports, moderation, orgs, schemas, sharing, tokens, users
 from socle.cli._common import console, fails_cleanly, instance
 from socle.cli.clean import clean
 from socle.cli.ingest import ingest
@@ -30,6 +30,8 @@ app.add_typer(moderation.requests_app, name="requests")
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(audit.app, name="audit")
+app.add_typer(sharing.agreements_app, name="agreements")
+app.add_typer(sharing.grants_app, name="grants")
 app.add_typer(config_app, name="config")
 app.command(name="ingest")(ingest)
 app.command(name="validate")(validate)

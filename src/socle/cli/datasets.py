@@ -69,6 +69,7 @@ def show(
         "id",
         "title",
         "access",
+        "personal_data",
         "licence",
         "themes",
         "keywords",
@@ -120,7 +121,8 @@ def update(
     title: Annotated[str | None, typer.Option(help="Titre.")] = None,
     description: Annotated[str | None, typer.Option(help="Description (Markdown).")] = None,
     access: Annotated[
-        str | None, typer.Option(help="public, partners, internal, restricted.")
+        str | None,
+        typer.Option(help="public, partners (partenaires sous convention), internal, restricted."),
     ] = None,
     licence: Annotated[str | None, typer.Option(help="Licence (lov2, odc-odbl...).")] = None,
     themes: Annotated[str | None, typer.Option(help="Thèmes UE, séparés par des virgules.")] = None,
@@ -140,6 +142,17 @@ def update(
     rename: Annotated[
         str | None, typer.Option(help="Nouvel identifiant (l'URI stable ne change pas).")
     ] = None,
+    personal_data: Annotated[
+        bool | None,
+        typer.Option(
+            "--personal-data/--no-personal-data",
+            help="Contient des données personnelles (interdit alors l'accès public).",
+        ),
+    ] = None,
+    steward: Annotated[
+        str | None,
+        typer.Option(help="Courriel du référent data, membre de l'organisation (« - » : aucun)."),
+    ] = None,
 ) -> None:
     """Modifier les métadonnées d'un jeu de données."""
     metadata = parse_metadata(
@@ -155,9 +168,12 @@ def update(
         contact_email=contact_email,
         conforms_to=conforms_to,
         primary_key=split_list(primary_key),
+        personal_data=personal_data,
     )
     with instance() as inst:
         catalog.update_dataset(inst, ADMIN, slug, metadata)
+        if steward:
+            catalog.set_steward(inst, ADMIN, slug, None if steward == "-" else steward)
         if schema:
             schemas.pin_schema(inst, ADMIN, slug, None if schema == "-" else schema)
         if rename:

@@ -19,9 +19,11 @@ from socle.core.metadata import DatasetMetadata, check_slug
 from socle.core.search_index import FACETS, current_index, fold
 from socle.errors import ConflictError, InputError, NotFoundError
 from socle.governance.audit import AuditEvent
+from socle.governance.identity import Role
 from socle.governance.policy import Action, Principal, require, visible_clause
+from socle.governance.publication import check_publication
 from socle.instance import Instance
-from socle.storage.tables import Dataset, Organization, Version
+from socle.storage.tables import Dataset, Membership, Organization, User, Version
 
 SortKey = Literal["relevance", "date", "title"]
 MAX_PAGE_SIZE = 100
@@ -152,6 +154,33 @@ def update_dataset(
     return dataset
 
 
+def set_steward(instance: Instance, principal: Principal, slug: str, email: str | None) -> Dataset:
+    """Name the dataset's référent data, a member of its organization (None: nobody)."""
+    with instance.db.session() as session:
+        dataset = session.scalar(select(Dataset).where(Dataset.slug == slug))
+        if dataset is None:
+            raise NotFoundError(f"Jeu de données « {slug} » introuvable")
+        require(principal, Action.WRITE, dataset)
+        steward = None
+        if email is not None:
+            steward = session.scalar(
+                select(User)
+                .join(Membership)
+                .where(
+                    User.email == email.strip().lower(),
+                    Membership.organization_id == dataset.organization_id,
+                    Membership.role != Role.PARTNER.value,
+                )
+            )
+            if steward is None:
+                raise InputError(
+                    f"« {email} » n'est pas membre de l'organisation du jeu de données"
+                )
+        dataset.steward_id = steward.id if steward else None
+        dataset.modified_at = datetime.now(UTC)
+    return dataset
+
+
 def rename_dataset(instance: Instance, principal: Principal, slug: str, new_slug: str) -> Dataset:
     check_slug(new_slug)
     with instance.db.session() as session:
@@ -176,6 +205,7 @@ def apply_metadata(dataset: Dataset, metadata: DatasetMetadata) -> None:
         and dataset.temporal_start > dataset.temporal_end
     ):
         raise InputError("La couverture temporelle se termine avant de commencer")
+    check_publication(dataset)
     dataset.modified_at = datetime.now(UTC)
 
 

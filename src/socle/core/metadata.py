@@ -47,6 +47,7 @@ class DatasetMetadata(BaseModel):
     frequency: str | None = None
     conforms_to: str | None = None
     primary_key: list[str] | None = None
+    personal_data: bool | None = None
 
     @field_validator("title")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from socle.core.shares import shares_for
 from socle.governance.identity import MembershipGrant, Role, Scope, TokenGrant
 from socle.governance.policy import Principal
 from socle.instance import Instance
@@ -23,6 +24,8 @@ def principal_for(instance: Instance, user: User, token: ApiToken | None = None)
             dataset_id=token.dataset_id,
             organization_id=token.organization_id,
         )
+    with instance.db.session() as session:
+        shares = shares_for(session, user.id, [m.organization_id for m in user.memberships])
     return Principal(
         name=user.email,
         is_admin=user.is_superadmin and (user.totp_enabled or not required),
@@ -32,4 +35,5 @@ def principal_for(instance: Instance, user: User, token: ApiToken | None = None)
             MembershipGrant(m.organization_id, Role(m.role)) for m in user.memberships
         ),
         token=grant,
+        shares=shares,
     )

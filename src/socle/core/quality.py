@@ -233,7 +233,8 @@ def _restricted(
     columns: frozenset[str] | None,
     rows: str | None,
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    """Hide what the caller may not read: other columns, and row examples under a row filter."""
+    """Hide what the caller may not read: other columns; under a row filter, row examples and
+    the profile's statistics."""
     if report is not None:
         report = json.loads(json.dumps(report))
         for task in report["tasks"]:
@@ -245,8 +246,8 @@ def _restricted(
             task["errors"] = kept
     if profile is not None and columns is not None:
         profile = {**profile, "fields": [f for f in profile["fields"] if f["name"] in columns]}
-    if profile is not None and rows is not None:
-        profile = {**profile, "fields": [{**f, "top": []} for f in profile["fields"]]}
+    if rows is not None:
+        profile = None  # statistics of every row (extremes, frequent values) show hidden rows
     return report, profile
 
 

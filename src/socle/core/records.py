@@ -15,6 +15,7 @@ from socle.core.catalog import get_entry, visible_entries
 from socle.core.tableschema import geometry_field
 from socle.engine import Export, RecordQuery, export, run_records
 from socle.engine.exports import StoredExport, find_stored, serve_stored, store, stored_name
+from socle.engine.parser import parse
 from socle.engine.records import MAX_WINDOW
 from socle.errors import SocleError
 from socle.governance.audit import AuditEvent
@@ -191,5 +192,7 @@ def _visible_schema(schema: dict[str, Any], decision: Decision) -> dict[str, Any
 def _restricted(query: RecordQuery, decision: Decision) -> RecordQuery:
     if decision.rows is None:
         return query
+    if query.where:
+        parse("where", query.where)  # errors point into the caller's text, not the filter's
     where = f"({decision.rows}) and ({query.where})" if query.where else decision.rows
     return replace(query, where=where)

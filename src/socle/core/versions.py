@@ -24,6 +24,7 @@ from socle.core import quality
 from socle.core.catalog import apply_metadata
 from socle.core.metadata import DatasetMetadata, check_slug
 from socle.core.schemas import SchemaRef, find_schema, table_schema
+from socle.core.vocabularies import AccessLevel
 from socle.errors import ConflictError, InputError, NotFoundError, UnreadableFileError
 from socle.governance.audit import AuditEvent
 from socle.governance.policy import Action, Principal, require
@@ -456,10 +457,21 @@ def _dataset_for_commit(
 ) -> tuple[Dataset, int]:
     """The dataset (created on first use) and the new version's number; the write is
     logged in this transaction, so the version and its audit entry commit together."""
+    organization_id = (
+        session.scalar(select(Organization.id).where(Organization.slug == organization))
+        if organization
+        else None
+    )
     dataset = session.scalar(select(Dataset).where(Dataset.slug == slug))
     number = 1
     if dataset is None:
-        dataset = Dataset(id=new_id(), slug=slug, title=slug)
+        dataset = Dataset(
+            id=new_id(),
+            slug=slug,
+            title=slug,
+            access=AccessLevel.INTERNAL.value,
+            organization_id=organization_id,
+        )
         session.add(dataset)
     else:
         number += session.scalar(
@@ -468,10 +480,10 @@ def _dataset_for_commit(
             )
         )
     require(principal, Action.WRITE, dataset, audit=replace(audit, version=number))
-    if organization:
-        dataset.organization_id = session.scalar(
-            select(Organization.id).where(Organization.slug == organization)
-        )
+    if organization_id is not None and dataset.organization_id != organization_id:
+        dataset.organization_id = organization_id
+        # Moving a dataset requires rights on both sides.
+        require(principal, Action.WRITE, dataset, audit=replace(audit, version=number))
     if metadata is not None:
         apply_metadata(dataset, metadata)
     session.flush()

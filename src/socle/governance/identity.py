@@ -58,3 +58,18 @@ class TokenGrant:
     scope: Scope
     dataset_id: str | None = None
     organization_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Share:
+    """A dataset shared with a principal by an agreement or a grant, and what it exposes.
+
+    ``reach`` is the most closed access level the share opens: an agreement opens
+    ``partners`` datasets, a grant to an organization ``internal`` ones too, a grant to a
+    named user ``restricted`` ones as well. ``columns``/``rows`` restrict what it exposes.
+    """
+
+    dataset_id: str
+    reach: str
+    columns: frozenset[str] | None = None
+    rows: str | None = None

@@ -2,10 +2,16 @@
 
 Callers: anonymous visitors, who see ``public`` datasets only; the instance administrator (the
 CLI) and platform superadmins, who see everything; signed-in users, who carry their
-memberships (organization, role) but, until roles are given rights, see what anonymous
-visitors see. A request made with an API token is further limited by the token's scope
-(read/write/admin, optionally one dataset or one organization). Roles, partners' agreements
-and row/column restrictions extend :func:`decide` and :func:`visible_clause` — nowhere else.
+memberships (organization, role) and the datasets shared with them (see identity.Share).
+
+Reads, by access level: ``public`` anyone; ``partners`` members of the owning organization
+and partners under an active agreement; ``internal`` members of the owning organization (and
+organizations it granted the dataset to); ``restricted`` the owner's DPO and named users
+holding a grant. The dataset's steward (a member of the owning organization) reads and edits
+it; the owner's ``admin`` and ``data_officer`` edit its datasets except restricted ones. A
+member with the ``partner`` role counts as no member. A request made with an API token is
+further limited by the token's scope (read/write/admin, optionally one dataset or
+organization). Docs: docs/accounts.md, « Qui voit quoi ».
 """
 
 from __future__ import annotations
@@ -14,11 +20,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, and_, true
+from sqlalchemy import ColumnElement, and_, or_, true
 
 from socle.core.vocabularies import AccessLevel
 from socle.errors import NotFoundError
-from socle.governance.identity import MembershipGrant, Scope, TokenGrant
+from socle.governance.identity import MembershipGrant, Role, Scope, Share, TokenGrant
 from socle.storage.tables import Dataset
 
 if TYPE_CHECKING:
@@ -46,11 +52,19 @@ class Principal:
     is_superadmin: bool = False
     memberships: tuple[MembershipGrant, ...] = ()
     token: TokenGrant | None = None
+    shares: tuple[Share, ...] = ()  # datasets shared by active agreements and grants
 
     @property
     def is_anonymous(self) -> bool:
         return self.user_id is None and not self.is_admin
 
+
+# Most open first; a share reaching a level opens every level before it.
+LEVELS = tuple(level.value for level in AccessLevel)
+MEMBER_LEVELS = (AccessLevel.PARTNERS.value, AccessLevel.INTERNAL.value)
+# Members of the owning organization, as opposed to partners who only see what is shared.
+MEMBER_ROLES = frozenset(Role) - {Role.PARTNER}
+EDITOR_ROLES = frozenset({Role.ADMIN, Role.DATA_OFFICER})
 
 ANONYMOUS = Principal("anonymous")
 ADMIN = Principal("admin", is_admin=True)
@@ -66,13 +80,26 @@ class Decision:
 
 
 def decide(principal: Principal, action: Action, dataset: Dataset) -> Decision:
+    """Allow or deny, and what rows and columns a read may see. :func:`visible_clause` says
+    the same in SQL: change both together (tests/governance check they agree)."""
     if not _within_token(principal.token, action, dataset):
         return Decision(False)
     if principal.is_admin:
         return Decision(True)
-    if action is Action.READ and dataset.access == AccessLevel.PUBLIC:
+    roles = _roles_in(principal, dataset.organization_id)
+    if roles & MEMBER_ROLES and principal.user_id and dataset.steward_id == principal.user_id:
+        return Decision(True)  # the dataset's référent data reads and edits it
+    if action is Action.READ_USAGE_DETAIL:
+        return Decision(bool(roles & MEMBER_ROLES))  # the owning organization's members
+    level = dataset.access
+    if action is Action.WRITE:
+        return Decision(bool(roles & EDITOR_ROLES) and level != AccessLevel.RESTRICTED)
+    if level == AccessLevel.PUBLIC or (level in MEMBER_LEVELS and roles & MEMBER_ROLES):
         return Decision(True)
-    return Decision(False)
+    if level == AccessLevel.RESTRICTED and Role.DPO in roles:
+        return Decision(True)
+    shares = [s for s in principal.shares if s.dataset_id == dataset.id and opens(s.reach, level)]
+    return _narrowest(shares) if shares else Decision(False)
 
 
 def require(
@@ -97,15 +124,68 @@ def visible_clause(principal: Principal) -> ColumnElement[bool]:
     Listings, searches, counts and facets filter with it, so they never count what the
     caller cannot open.
     """
-    clause: ColumnElement[bool] = (
-        true() if principal.is_admin else Dataset.access == AccessLevel.PUBLIC.value
-    )
+    clause: ColumnElement[bool] = true() if principal.is_admin else _readable(principal)
     token = principal.token
     if token is not None and token.dataset_id is not None:
         clause = and_(clause, Dataset.id == token.dataset_id)
     if token is not None and token.organization_id is not None:
         clause = and_(clause, Dataset.organization_id == token.organization_id)
     return clause
+
+
+def opens(reach: str, level: str) -> bool:
+    """Whether a share reaching ``reach`` opens a dataset at ``level``."""
+    return LEVELS.index(level) <= LEVELS.index(reach)
+
+
+def _readable(principal: Principal) -> ColumnElement[bool]:
+    """:func:`decide`'s read rules for a principal without the power to do anything."""
+    options = [Dataset.access == AccessLevel.PUBLIC.value]
+    members = _organizations(principal, MEMBER_ROLES)
+    if members:
+        options.append(
+            and_(Dataset.organization_id.in_(members), Dataset.access.in_(MEMBER_LEVELS))
+        )
+        if principal.user_id is not None:
+            options.append(
+                and_(Dataset.organization_id.in_(members), Dataset.steward_id == principal.user_id)
+            )
+    dpo_of = _organizations(principal, {Role.DPO})
+    if dpo_of:
+        options.append(
+            and_(
+                Dataset.organization_id.in_(dpo_of),
+                Dataset.access == AccessLevel.RESTRICTED.value,
+            )
+        )
+    for reach in LEVELS[1:]:
+        ids = sorted({s.dataset_id for s in principal.shares if s.reach == reach})
+        if ids:
+            opened = [level for level in LEVELS if opens(reach, level)]
+            options.append(and_(Dataset.id.in_(ids), Dataset.access.in_(opened)))
+    return or_(*options)
+
+
+def _roles_in(principal: Principal, organization_id: str | None) -> set[Role]:
+    return {m.role for m in principal.memberships if m.organization_id == organization_id}
+
+
+def _organizations(principal: Principal, roles: set[Role] | frozenset[Role]) -> list[str]:
+    return sorted({m.organization_id for m in principal.memberships if m.role in roles})
+
+
+def _narrowest(shares: list[Share]) -> Decision:
+    """Several shares of one dataset: only what all of them expose (fail closed)."""
+    columns: frozenset[str] | None = None
+    rows: list[str] = []
+    for share in shares:
+        if share.columns is not None:
+            columns = share.columns if columns is None else columns & share.columns
+        if share.rows is not None and share.rows not in rows:
+            rows.append(share.rows)
+    if len(rows) > 1:
+        return Decision(True, columns, " and ".join(f"({r})" for r in rows))
+    return Decision(True, columns, rows[0] if rows else None)
 
 
 def _within_token(token: TokenGrant | None, action: Action, dataset: Dataset) -> bool:

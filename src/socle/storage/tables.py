@@ -117,6 +117,10 @@ class Dataset(Base):
     conforms_to: Mapped[str | None] = mapped_column(String(500))
     primary_key: Mapped[list[str]] = mapped_column(default=list)
     schema_id: Mapped[str | None] = mapped_column(ForeignKey("schemas.id"))
+    # RGPD: whether rows hold personal data (such a dataset cannot be made public).
+    personal_data: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The référent data (a member of the owning organization) who edits this dataset.
+    steward_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     modified_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, index=True
@@ -288,3 +292,65 @@ class AuditHead(Base):
     last_hash: Mapped[str] = mapped_column(String(64))
     anchor_seq: Mapped[int] = mapped_column(BigInteger)
     anchor_hash: Mapped[str] = mapped_column(String(64))
+
+
+class Agreement(Base):
+    """A data-sharing agreement (convention de partage) between the owning organization and a
+    partner organization: while active and within its dates, the partner's members read the
+    covered datasets whose level is ``partners``."""
+
+    __tablename__ = "agreements"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), index=True)
+    partner_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active|suspended|ended
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200))
+
+    organization: Mapped[Organization] = relationship(foreign_keys=[organization_id])
+    partner: Mapped[Organization] = relationship(foreign_keys=[partner_id])
+    datasets: Mapped[list[AgreementDataset]] = relationship(back_populates="agreement")
+
+
+class AgreementDataset(Base):
+    """A dataset an agreement covers, with the columns and rows it exposes (None: all)."""
+
+    __tablename__ = "agreement_datasets"
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "dataset_id", name="uq_agreement_datasets_pair"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    agreement_id: Mapped[str] = mapped_column(ForeignKey("agreements.id"), index=True)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"), index=True)
+    columns: Mapped[list[str] | None] = mapped_column(JSON)
+    rows: Mapped[str | None] = mapped_column(Text)
+
+    agreement: Mapped[Agreement] = relationship(back_populates="datasets")
+    dataset: Mapped[Dataset] = relationship()
+
+
+class Grant(Base):
+    """A dataset shared with one named user or with another organization (mutualisation),
+    until revoked, optionally restricted to some columns and rows."""
+
+    __tablename__ = "grants"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"), index=True)
+    user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), index=True)
+    organization_id: Mapped[str | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    columns: Mapped[list[str] | None] = mapped_column(JSON)
+    rows: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    dataset: Mapped[Dataset] = relationship()
+    user: Mapped[User | None] = relationship()
+    organization: Mapped[Organization | None] = relationship()
