@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from socle.portal.routes import (
+    about,
     catalog,
     charts,
     datasets,
@@ -17,5 +18,16 @@ from socle.portal.routes import (
 )
 
 router = APIRouter(include_in_schema=False)
-for family in (home, catalog, datasets, table, charts, maps, quality, organizations, schemas):
+for family in (
+    home,
+    catalog,
+    datasets,
+    table,
+    charts,
+    maps,
+    quality,
+    organizations,
+    schemas,
+    about,
+):
     router.include_router(family.router)
