@@ -18,7 +18,7 @@ format:          ## Format the code
 	.venv/bin/ruff check --fix src tests bench
 messages:        ## Extract the portal's texts and update each language's catalog
 	mkdir -p build
-	PYTHONPATH=src .venv/bin/pybabel extract -F babel.cfg --no-location --sort-output --project Socle -o build/messages.pot .
+	PYTHONPATH=src .venv/bin/pybabel extract -F babel.cfg --no-location --sort-output --project Socle -o build/messages.pot src
 	.venv/bin/pybabel update -i build/messages.pot -d src/socle/portal/locale --ignore-obsolete --width 100
 bench:           ## Run the benchmarks against their peers (see bench/RESULTS.md)
 	.venv/bin/python -m bench.run_all

@@ -170,7 +170,7 @@ def _template_messages() -> set[str | tuple[str, ...]]:
     return {
         message
         for _, _, message, _, _ in extract_from_dir(
-            str(ROOT),
+            str(ROOT / "src"),
             method_map,
             options_map,
             keywords={"_": None, "gettext": None, "ngettext": (1, 2)},
