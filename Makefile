@@ -1,4 +1,4 @@
-.PHONY: help install run demo test lint format bench docs
+.PHONY: help install run demo test lint format messages bench docs
 help:            ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 install:         ## Install Socle and the portal assets in .venv
@@ -16,6 +16,10 @@ lint:            ## ruff lint and format check, mypy
 format:          ## Format the code
 	.venv/bin/ruff format src tests bench
 	.venv/bin/ruff check --fix src tests bench
+messages:        ## Extract the portal's texts and update each language's catalog
+	mkdir -p build
+	PYTHONPATH=src .venv/bin/pybabel extract -F babel.cfg --no-location --sort-output --project Socle -o build/messages.pot src
+	.venv/bin/pybabel update -i build/messages.pot -d src/socle/portal/locale --ignore-obsolete --width 100
 bench:           ## Run the benchmarks against their peers (see bench/RESULTS.md)
 	.venv/bin/python -m bench.run_all
 docs:            ## Where the docs are

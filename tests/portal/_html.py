@@ -91,15 +91,15 @@ class _Checker(HTMLParser):
         self.stack.pop()
 
 
-def check_page(html: str) -> list[str]:
-    """What is wrong with ``html`` (an empty list for a sound page)."""
+def check_page(html: str, lang: str = "fr") -> list[str]:
+    """What is wrong with ``html``, a page in ``lang`` (an empty list for a sound page)."""
     checker = _Checker()
     checker.feed(html)
     checker.close()
     problems = list(checker.problems)
     if checker.stack:
         problems.append(f"unclosed: {checker.stack}")
-    if checker.html_lang != "fr":
+    if checker.html_lang != lang:
         problems.append(f'<html lang="{checker.html_lang}">')
     if checker.h1 != 1:
         problems.append(f"{checker.h1} h1")

@@ -1,53 +1,31 @@
 """The portal in headless Chromium (Debian's package, driven by Playwright): pages load with
 their styles, the console stays clean, nothing is fetched from another host, the table can be
 sorted, filtered and its columns chosen, a chart built, a map shows clustered points with
-popups, and an embed works in an iframe, with a keyboard and a mouse, on a desktop and a
-phone."""
+popups, an embed works in an iframe, and the language switch works, with a keyboard and a
+mouse, on a desktop and a phone."""
 
 from __future__ import annotations
 
 import os
-import shutil
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
-import uvicorn
-from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
-from socle.api.app import create_app
 from socle.config import Settings
 from socle.instance import open_instance
 from tests._images import image_bytes
+from tests.portal._browser import CHROMIUM_ARGS, chromium_path, serve, watch
 from tests.portal.conftest import add_communes, add_geojson, populate_portal
 
 pytestmark = pytest.mark.browser
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 CHARGERS = 2000  # enough points for clusters
 PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
-
-
-def chromium_path() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Debian's chromium is required in CI (scripts/setup.sh --test installs it)")
-        pytest.skip("chromium is not installed: run `bash scripts/setup.sh --test` as root")
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -65,21 +43,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         for i in range(CHARGERS)
     ]
     add_geojson(instance, home, "bornes", chargers, "Bornes de recharge")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(instance.settings, instance), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serve(instance) as url:
+        yield url
     instance.close()
 
 
@@ -122,24 +87,6 @@ def browser() -> Iterator[Browser]:
 def problems() -> list[str]:
     """Console errors, page errors, failed requests and requests to any other host."""
     return []
-
-
-def watch(page: Page, problems: list[str]) -> Page:
-    def console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            problems.append(f"console: {message.text}")
-
-    page.on("console", console)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
-
-    def outside(url: str) -> None:
-        parsed = urlparse(url)
-        if parsed.scheme not in ("data", "blob") and parsed.hostname != "127.0.0.1":
-            problems.append(f"outside request: {url}")
-
-    page.on("request", lambda r: outside(r.url))
-    return page
 
 
 @pytest.fixture
@@ -364,4 +311,20 @@ def test_ask_for_data(page: Page, server: str, problems: list[str]) -> None:
     page.select_option("#champ-organization", "agglo")
     send_after_minimum_time(page, "button:has-text('Envoyer la demande')")
     assert page.locator("h1").inner_text() == "Merci pour votre demande"
+
+
+def test_language_switch(page: Page, server: str, problems: list[str]) -> None:
+    page.goto(server + "/jeux-de-donnees?q=bus")
+    assert page.get_attribute("html", "lang") == "fr"
+    page.click(".fr-header__tools .fr-translate__btn")
+    page.click(".fr-header__tools a[hreflang=en]")
+    page.wait_for_url("**lang=en")
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.locator("h1").inner_text() == "Datasets"
+    assert page.input_value("#recherche-catalogue") == "bus"  # same page, same search
+    # Remembered: the next pages are in English without the parameter.
+    page.click("#navigation >> text=Organizations")
+    page.wait_for_url("**/organisations")
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.locator("h1").inner_text() == "Organizations"
     assert problems == []

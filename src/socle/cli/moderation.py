@@ -11,7 +11,9 @@ from socle.cli._common import console, fails_cleanly, instance
 from socle.core import participation
 from socle.core.participation import Item, Kind, Status
 from socle.governance.policy import ADMIN
-from socle.portal.templating import fr_timestamp
+from socle.portal.formats import FORMATS
+
+french_time = FORMATS["fr"].timestamp
 
 app = typer.Typer(
     help="Modérer les contributions du public : réutilisations, demandes, commentaires.",
@@ -48,7 +50,7 @@ def list_(
             item.id[:8],
             item.kind.value,
             participation.STATUS_LABELS[Status(item.status)],
-            fr_timestamp(item.created_at),
+            french_time(item.created_at),
             item.title,
             ", ".join(item.about) or "—",
             item.contact_email or "—",
@@ -85,7 +87,7 @@ def notifications(
     table = Table("Date", "Événement", "Organisation", "Jeu de données", "Message", "Élément")
     for row in rows:
         table.add_row(
-            fr_timestamp(row.created_at),
+            french_time(row.created_at),
             row.event,
             row.organization or "—",
             row.dataset or "—",

@@ -10,7 +10,9 @@ from rich.table import Table
 from socle.cli._common import console, fails_cleanly, instance
 from socle.core.tokens import DEFAULT_DAYS, create_token, list_tokens, revoke_token, token_state
 from socle.core.users import get_user
-from socle.portal.templating import fr_timestamp
+from socle.portal.formats import FORMATS
+
+french_time = FORMATS["fr"].timestamp
 
 app = typer.Typer(help="Gérer les jetons d'API des comptes.", no_args_is_help=True)
 
@@ -39,7 +41,7 @@ def create(
         )
     console.print(
         f"Jeton « {token.name} » ({token.id}) créé pour {user.email}, "
-        f"valable jusqu'au {fr_timestamp(token.expires_at)}.",
+        f"valable jusqu'au {FORMATS['fr'].timestamp(token.expires_at)}.",
         highlight=False,
     )
     console.print("Copiez-le maintenant : il ne sera plus jamais affiché.")
@@ -67,7 +69,7 @@ def list_(
             f"{token.prefix}…",
             token.scope,
             limit.slug if limit else "",
-            fr_timestamp(token.expires_at),
+            french_time(token.expires_at),
             token_state(token),
         )
     console.print(table)

@@ -1,4 +1,4 @@
-"""The public portal: French, DSFR, server-rendered, every asset served by Socle itself.
+"""The public portal: French and English, DSFR, server-rendered, every asset served by Socle itself.
 
 Public surface: :func:`mount`.
 """
@@ -14,14 +14,14 @@ from socle.portal.assets import LIBRARIES
 from socle.portal.rendering import render_error
 from socle.portal.routes import router
 from socle.portal.routes.account import SignInRequired, to_sign_in
-from socle.portal.templating import make_environment
+from socle.portal.templating import make_environments
 
 STATIC = Path(__file__).parent / "static"
 
 
 def mount(app: FastAPI, node_modules: Path | None) -> None:
-    """Add the portal's pages, its static files and its French error page to ``app``."""
-    app.state.templates = make_environment()
+    """Add the portal's pages, its static files and its error page to ``app``."""
+    app.state.templates = make_environments()
     app.state.render_error = render_error
     app.add_exception_handler(SignInRequired, to_sign_in)
     for name, dist in LIBRARIES.items():

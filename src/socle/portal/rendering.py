@@ -1,4 +1,5 @@
-"""Turning a template into a response: shared context, security headers, the error page."""
+"""Turning a template into a response: the visitor's language, shared context, security
+headers, the error page."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from socle.api.auth import current_principal
 from socle.errors import SocleError
 from socle.governance.policy import Principal
+from socle.portal import i18n
 from socle.portal.csrf import csrf_token
 
 # Every asset is served by Socle itself, so the pages can forbid everything else.
@@ -46,18 +48,32 @@ def render(
     headers: dict[str, str] = SECURITY_HEADERS,
     **context: Any,
 ) -> HTMLResponse:
-    """A page with the context every template needs and the security headers.
+    """A page in the visitor's language, with the context every template needs and the
+    security headers; a language picked with the switch is remembered in a cookie.
 
     ``csrf_token()`` in a template creates the session's CSRF token only when a form needs it.
     """
     settings = request.app.state.settings
-    html = request.app.state.templates.get_template(template).render(
-        instance_name=settings.instance_name,
-        account=signed_in(request),
-        csrf_token=lambda: csrf_token(request),
-        **context,
+    lang = i18n.negotiate(request)
+    html = (
+        request.app.state.templates[lang]
+        .get_template(template)
+        .render(
+            instance_name=settings.instance_name,
+            languages=i18n.switch_links(request),
+            account=signed_in(request),
+            csrf_token=lambda: csrf_token(request),
+            **context,
+        )
     )
-    return HTMLResponse(html, status_code=status, headers=headers)
+    response = HTMLResponse(html, status_code=status, headers=headers)
+    response.headers["Content-Language"] = lang
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    if i18n.chosen_language(request):
+        response.set_cookie(
+            i18n.COOKIE, lang, max_age=i18n.COOKIE_AGE, httponly=True, samesite="lax"
+        )
+    return response
 
 
 def render_error(request: Request, error: SocleError) -> HTMLResponse:

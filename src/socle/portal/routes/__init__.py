@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 
 from socle.portal.csrf import check_csrf
 from socle.portal.routes import (
+    about,
     account,
     catalog,
     charts,
@@ -43,5 +44,6 @@ for family in (
     login,
     account,
     usage,
+    about,
 ):
     router.include_router(family.router)

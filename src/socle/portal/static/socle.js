@@ -1,4 +1,5 @@
-/* Socle's small enhancements: copy buttons. Everything works without JavaScript too. */
+/* Socle's small enhancements: copy buttons, keyboard-reachable scroll boxes. Everything
+   works without JavaScript too. */
 "use strict";
 document.querySelectorAll("button[data-copy]").forEach(function (button) {
   var target = document.getElementById(button.dataset.copy);
@@ -18,3 +19,24 @@ document.querySelectorAll("button[data-copy]").forEach(function (button) {
     });
   });
 });
+
+/* A wide table or code block scrolls sideways inside its box: the box becomes reachable with
+   the keyboard (Tab, then the arrow keys) when, at this width, it actually scrolls. */
+(function () {
+  var boxes = document.querySelectorAll(".fr-table__container, pre.socle-code");
+  function mark() {
+    boxes.forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) {
+        box.tabIndex = 0;
+      } else {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+  mark();
+  var pending;
+  window.addEventListener("resize", function () {
+    clearTimeout(pending);
+    pending = setTimeout(mark, 200);
+  });
+})();
