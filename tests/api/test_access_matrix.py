@@ -164,6 +164,7 @@ ROUTES: dict[tuple[str, str], str] = {
     # Usage statistics.
     ("GET", "/api/v1/datasets/{slug}/stats"): "dataset",
     ("GET", "/api/v1/stats"): "listing",
+    ("GET", "/a-propos/api"): "listing",
     ("GET", "/statistiques"): "listing",
     # Audit log and moderation: administrators only, 404 for everyone else.
     ("GET", "/api/v1/audit"): "admin_only",
