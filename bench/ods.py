@@ -22,12 +22,7 @@ from pathlib import Path
 import httpx
 
 from bench.common import french_csv
-from bench.records import SOCLE_QUERY, free_port, wait_until_up
-from socle.config import Settings
-from socle.core.metadata import parse_metadata
-from socle.core.versions import add_version
-from socle.governance.policy import ADMIN
-from socle.instance import open_instance
+from bench.records import SOCLE_QUERY, free_port, public_counting_home, wait_until_up
 
 TARGET = 1.2
 
@@ -47,10 +42,7 @@ def main() -> None:
     args = parser.parse_args()
     source = french_csv(args.rows)
     with tempfile.TemporaryDirectory(dir=source.parent) as tmp:
-        home = Path(tmp) / "home"
-        instance = open_instance(Settings(home=home))
-        add_version(instance, ADMIN, source, "comptages", metadata=parse_metadata(access="public"))
-        instance.close()
+        home = public_counting_home(source, Path(tmp))
         port = free_port()
         env = {**os.environ, "SOCLE_HOME": str(home)}
         server = subprocess.Popen(

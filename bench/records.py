@@ -41,6 +41,15 @@ DATASETTE_QUERY = {
 }
 
 
+def public_counting_home(source: Path, folder: Path) -> Path:
+    """An instance in ``folder`` holding ``source`` as the public dataset « comptages »."""
+    home = folder / "home"
+    instance = open_instance(Settings(home=home))
+    add_version(instance, ADMIN, source, "comptages", metadata=parse_metadata(access="public"))
+    instance.close()
+    return home
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -81,10 +90,7 @@ def main() -> None:
     args = parser.parse_args()
     source = french_csv(args.rows)
     with tempfile.TemporaryDirectory(dir=source.parent) as tmp:
-        home = Path(tmp) / "home"
-        instance = open_instance(Settings(home=home))
-        add_version(instance, ADMIN, source, "comptages", metadata=parse_metadata(access="public"))
-        instance.close()
+        home = public_counting_home(source, Path(tmp))
         port = free_port()
         env = {**os.environ, "SOCLE_HOME": str(home)}
         socle_cmd = [sys.executable, "-m", "socle", "serve", "--port", str(port)]

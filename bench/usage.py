@@ -21,14 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import french_csv
-from bench.records import SOCLE_QUERY, free_port, measure, wait_until_up
+from bench.records import SOCLE_QUERY, free_port, measure, public_counting_home, wait_until_up
 from socle.api.routes import datasets
 from socle.api.usage import UsageMiddleware
 from socle.config import Settings
-from socle.core.metadata import parse_metadata
 from socle.core.usage import UsageCounter
-from socle.core.versions import add_version
-from socle.governance.policy import ADMIN
 from socle.instance import open_instance
 
 
@@ -113,10 +110,7 @@ def main() -> None:
     args = parser.parse_args()
     source = french_csv(args.rows)
     with tempfile.TemporaryDirectory(dir=source.parent) as tmp:
-        home = Path(tmp) / "home"
-        instance = open_instance(Settings(home=home))
-        add_version(instance, ADMIN, source, "comptages", metadata=parse_metadata(access="public"))
-        instance.close()
+        home = public_counting_home(source, Path(tmp))
         p50s = over_http(home, args.requests, args.rounds)
         bare, counted = in_process(home, 100_000)
     on, off = statistics.median(p50s[True]), statistics.median(p50s[False])
