@@ -36,6 +36,7 @@ from socle.engine.exports import FORMATS
 from socle.errors import InputError
 from socle.governance.policy import Principal
 from socle.instance import Instance
+from socle.storage.tables import as_utc
 
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -135,7 +136,7 @@ def _selected(instance: Instance, principal: Principal, query: FeedQuery) -> lis
     if query.modified_since:
         since = datetime.combine(query.modified_since, datetime.min.time(), UTC)
         entries = [e for e in entries if _modified(e) >= since]
-    return sorted(entries, key=lambda e: (_utc(e.dataset.created_at), e.dataset.id))
+    return sorted(entries, key=lambda e: (as_utc(e.dataset.created_at), e.dataset.id))
 
 
 def _catalog(
@@ -182,7 +183,7 @@ def _dataset(
     # DCAT-AP requires a description: an undescribed dataset repeats its title.
     graph.add((node, DCTERMS.description, _text(view["description"] or view["title"])))
     graph.add((node, DCAT.landingPage, _document(graph, view["links"]["portal"])))
-    graph.add((node, DCTERMS.issued, Literal(_utc(entry.dataset.created_at))))
+    graph.add((node, DCTERMS.issued, Literal(as_utc(entry.dataset.created_at))))
     graph.add((node, DCTERMS.modified, Literal(_modified(entry))))
     for keyword in view["keywords"]:
         graph.add((node, DCAT.keyword, _text(keyword)))
@@ -215,7 +216,7 @@ def _dataset(
         for fmt in EXPORT_FORMATS:
             if fmt != "geojson" or geographic:
                 distribution = _distribution(graph, node, fmt, view, licence, service)
-                graph.add((distribution, DCTERMS.modified, Literal(_utc(latest.created_at))))
+                graph.add((distribution, DCTERMS.modified, Literal(as_utc(latest.created_at))))
                 if (stored := known_export(instance, latest, fmt)) is not None:
                     _describe_bytes(graph, distribution, stored.size, stored.sha256)
                 graph.add((node, DCAT.distribution, distribution))
@@ -404,12 +405,7 @@ def _iri(text: str | None) -> URIRef | None:
     return URIRef(text) if text and _IRI.fullmatch(text) else None
 
 
-def _utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes, stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _modified(entry: Entry) -> datetime:
     """Metadata edits and new versions both change what a harvester would copy."""
-    changed = max(_utc(entry.dataset.modified_at), _utc(entry.dataset.created_at))
-    return max(changed, _utc(entry.latest.created_at)) if entry.latest else changed
+    changed = max(as_utc(entry.dataset.modified_at), as_utc(entry.dataset.created_at))
+    return max(changed, as_utc(entry.latest.created_at)) if entry.latest else changed

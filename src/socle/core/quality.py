@@ -30,7 +30,7 @@ from socle.quality.schema import TableSchema
 from socle.quality.score import DataFacts, MetadataFacts, score
 from socle.quality.validate import ReferenceResolver, validate_file
 from socle.sql import identifier, parquet_source
-from socle.storage.tables import Dataset, RegisteredSchema, Version
+from socle.storage.tables import Dataset, RegisteredSchema, Version, as_utc
 
 # Formats whose raw file is validated as written (exact cells and row numbers); others are
 # validated on the values their reader produced.
@@ -151,14 +151,9 @@ def current_score(dataset: Dataset, version: Version) -> dict[str, Any] | None:
     return score(
         _data_facts(version.quality),
         metadata_facts(dataset),
-        _aware(version.created_at),
+        as_utc(version.created_at),
         datetime.now(UTC),
     )
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes, stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def metadata_facts(dataset: Dataset) -> MetadataFacts:

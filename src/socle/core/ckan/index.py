@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from socle.core.catalog import Entry, fold
-from socle.core.ckan.packages import FORMAT_NAMES, aware, modified, resource_formats
+from socle.core.ckan.packages import FORMAT_NAMES, modified, resource_formats
+from socle.storage.tables import as_utc
 
 # Exact-value fields (Solr "string"), matched without case or accents.
 KEYWORD_FIELDS = frozenset(
@@ -90,7 +91,7 @@ def document(entry: Entry) -> Document:
             "dataset_type": ["dataset"],
             "type": ["dataset"],
         },
-        dates={"metadata_created": aware(d.created_at), "metadata_modified": modified(entry)},
+        dates={"metadata_created": as_utc(d.created_at), "metadata_modified": modified(entry)},
         numbers={"num_resources": len(formats), "num_tags": len(d.keywords)},
         texts=texts,
     )

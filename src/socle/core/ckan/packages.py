@@ -18,7 +18,7 @@ from socle.core.tableschema import geometry_field
 from socle.core.views import EXPORT_FORMATS, dataset_view
 from socle.core.vocabularies import FREQUENCY_URI, LICENCES, THEME_URI
 from socle.engine.exports import FORMATS
-from socle.storage.tables import Organization
+from socle.storage.tables import Organization, as_utc
 
 # Export format -> the format name CKAN sites write in resources.
 FORMAT_NAMES = {
@@ -53,17 +53,12 @@ def resource_formats(entry: Entry) -> list[str]:
     return [f for f in EXPORT_FORMATS if f != "geojson" or geographic]
 
 
-def aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes, stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def modified(entry: Entry) -> datetime:
     """Metadata edits and new versions both change what a harvester would copy."""
     moments = [entry.dataset.created_at, entry.dataset.modified_at]
     if entry.latest is not None:
         moments.append(entry.latest.created_at)
-    return max(aware(m) for m in moments)
+    return max(as_utc(m) for m in moments)
 
 
 def organization_dict(org: Organization, package_count: int | None = None) -> dict[str, Any]:
