@@ -10,10 +10,13 @@ Measured with one keep-alive client, p50 and p95 of each request kind:
   - the portal's catalog page with a query;
   - the compatible APIs' searches: CKAN ``package_search`` with three facets, Opendatasoft
     ``catalog/datasets`` with a full-text ``where``;
+  - the DCAT-AP feed, one page of 100 datasets in Turtle (a harvester walks every page), and
+    OGC API Features' list of collections;
   - a dataset page (a different dataset each time).
 Peer: the same search as one SQLite FTS5 query plus its facet counts (GROUP BY), on the
 same metadata, in process — the floor of an indexed search without any web layer.
-Targets: search with facets p95 <= 100 ms; dataset page p95 <= 100 ms.
+Targets: search with facets p95 <= 100 ms; dataset page p95 <= 100 ms (the feed page, which
+describes 100 datasets, is printed against the same line for comparison only).
 
     .venv/bin/python -m bench.catalog [--datasets 10000] [--requests 100]
 """
@@ -208,6 +211,10 @@ def main() -> None:
                 f"{base}/api/explore/v2.1/catalog/datasets?where='{QUERIES[n % len(QUERIES)]}'"
                 for n in range(args.requests)
             ],
+            "DCAT feed page (100)": [
+                f"{base}/catalog.ttl?page={1 + n % 90}" for n in range(args.requests)
+            ],
+            "OGC collections": [f"{base}/api/ogc/collections"] * args.requests,
             "portal dataset page": [
                 f"{base}/jeux-de-donnees/{rng.choice(public)}" for _ in range(args.requests)
             ],

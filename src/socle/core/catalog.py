@@ -23,7 +23,7 @@ from socle.governance.identity import Role
 from socle.governance.policy import Action, Principal, require, visible_clause
 from socle.governance.publication import check_publication
 from socle.instance import Instance
-from socle.storage.tables import Dataset, Membership, Organization, User, Version
+from socle.storage.tables import Dataset, Membership, Organization, User, Version, as_utc
 
 SortKey = Literal["relevance", "date", "title"]
 MAX_PAGE_SIZE = 100
@@ -220,6 +220,50 @@ def visible_entries(instance: Instance, principal: Principal) -> list[Entry]:
     with instance.db.session() as session:
         ids = session.scalars(select(Dataset.id).where(visible_clause(principal))).all()
         return _entries(session, list(ids))
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A dataset's organization and dates: what feeds filter and order on, without loading
+    the dataset itself (a feed of 10,000 datasets loads only the page it shows)."""
+
+    dataset_id: str
+    organization: str | None  # slug
+    created_at: datetime
+    modified_at: datetime  # the latest of creation, metadata edit and newest version
+
+
+def visible_stamps(instance: Instance, principal: Principal) -> list[Stamp]:
+    """A stamp of every dataset the principal may see, in no particular order."""
+    newest = (
+        select(Version.dataset_id, func.max(Version.created_at).label("at"))
+        .group_by(Version.dataset_id)
+        .subquery()
+    )
+    query = (
+        select(Dataset.id, Organization.slug, Dataset.created_at, Dataset.modified_at, newest.c.at)
+        .outerjoin(Organization, Organization.id == Dataset.organization_id)
+        .outerjoin(newest, newest.c.dataset_id == Dataset.id)
+        .where(visible_clause(principal))
+    )
+    with instance.db.session() as session:
+        rows = session.execute(query).all()
+    return [
+        Stamp(
+            dataset_id,
+            organization,
+            as_utc(created),
+            max(as_utc(d) for d in (created, modified, version_at) if d is not None),
+        )
+        for dataset_id, organization, created, modified, version_at in rows
+    ]
+
+
+def load_entries(instance: Instance, dataset_ids: list[str]) -> list[Entry]:
+    """The datasets of ``dataset_ids`` as entries, in that order. Callers choose the ids
+    through the policy (visible_ids, visible_stamps) and load only what they show."""
+    with instance.db.session() as session:
+        return _entries(session, dataset_ids)
 
 
 def _entries(session: Session, dataset_ids: list[str]) -> list[Entry]:

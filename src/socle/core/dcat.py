@@ -25,7 +25,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
-from socle.core.catalog import Entry, visible_entries
+from socle.core.catalog import Entry, Stamp, load_entries, visible_stamps
 from socle.core.features import collection_of
 from socle.core.organizations import get_organization
 from socle.core.records import known_export
@@ -100,22 +100,23 @@ def catalog_graph(
     """One page of the catalog as a DCAT-AP graph; ``page_url(n)`` locates page ``n``."""
     if not 1 <= query.page_size <= MAX_PAGE_SIZE:
         raise InputError(f"La taille de page doit être entre 1 et {MAX_PAGE_SIZE}")
-    entries = _selected(instance, principal, query)
+    selected = _selected(instance, principal, query)
     graph = _new_graph()
     name = instance.settings.instance_name
     operator = _agent(graph, URIRef(f"{base}/catalog#publisher"), name)
     catalog = _catalog(graph, instance, base, query.organization, operator)
-    if entries:
-        graph.add((catalog, DCTERMS.modified, Literal(max(_modified(e) for e in entries))))
+    if selected:
+        graph.add((catalog, DCTERMS.modified, Literal(max(s.modified_at for s in selected))))
     service = _service(graph, base, name, operator)
     graph.add((catalog, DCAT.service, service))
     start = (query.page - 1) * query.page_size
-    for entry in entries[start : start + query.page_size]:
+    page = selected[start : start + query.page_size]
+    for entry in load_entries(instance, [s.dataset_id for s in page]):
         dataset = _dataset(graph, instance, principal, entry, base, service, operator)
         graph.add((catalog, DCAT.dataset, dataset))
         graph.add((service, DCAT.servesDataset, dataset))
-    if len(entries) > query.page_size or query.page > 1:
-        _paging(graph, catalog, len(entries), query, page_url)
+    if len(selected) > query.page_size or query.page > 1:
+        _paging(graph, catalog, len(selected), query, page_url)
     return graph
 
 
@@ -126,17 +127,15 @@ def serialise(graph: Graph, suffix: str) -> bytes:
     return graph.serialize(format=rdflib_format, encoding="utf-8", **options)
 
 
-def _selected(instance: Instance, principal: Principal, query: FeedQuery) -> list[Entry]:
+def _selected(instance: Instance, principal: Principal, query: FeedQuery) -> list[Stamp]:
     """What the caller may see in the asked scope, oldest first so pages stay put."""
-    entries = visible_entries(instance, principal)
+    stamps = visible_stamps(instance, principal)
     if query.organization:
-        entries = [
-            e for e in entries if e.organization and e.organization.slug == query.organization
-        ]
+        stamps = [s for s in stamps if s.organization == query.organization]
     if query.modified_since:
         since = datetime.combine(query.modified_since, datetime.min.time(), UTC)
-        entries = [e for e in entries if _modified(e) >= since]
-    return sorted(entries, key=lambda e: (as_utc(e.dataset.created_at), e.dataset.id))
+        stamps = [s for s in stamps if s.modified_at >= since]
+    return sorted(stamps, key=lambda s: (s.created_at, s.dataset_id))
 
 
 def _catalog(

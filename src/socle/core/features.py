@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from socle.core import versions
-from socle.core.catalog import Entry, get_entry, visible_entries
+from socle.core.catalog import Entry, get_entry, load_entries, visible_entries, visible_ids
 from socle.core.records import read_scope
+from socle.core.search_index import current_index
 from socle.engine.features import FeaturePage, FeatureQuery, Layout, Source
 from socle.errors import NotFoundError
 from socle.governance.audit import AuditEvent
@@ -63,8 +64,11 @@ class Collection:
 
 
 def list_collections(instance: Instance, principal: Principal) -> list[Collection]:
-    """Every geographic dataset the caller may read, by title."""
-    found = (collection_of(instance, principal, e) for e in visible_entries(instance, principal))
+    """Every geographic dataset the caller may read, by title. The search index knows which
+    datasets are geographic: only those are loaded."""
+    geographic = current_index(instance).ids_with("geo", "oui") & visible_ids(instance, principal)
+    entries = load_entries(instance, sorted(geographic))
+    found = (collection_of(instance, principal, e) for e in entries)
     return sorted((c for c in found if c), key=lambda c: c.entry.dataset.title.casefold())
 
 

@@ -93,6 +93,14 @@ class CatalogIndex:
     # Other views of the whole catalog (e.g. the CKAN API's documents), kept as long as this.
     derived: dict[str, Any] = field(default_factory=dict)
 
+    def ids_with(self, facet: str, value: str) -> set[str]:
+        """The ids of the datasets carrying the facet value (e.g. ``("geo", "oui")``)."""
+        if (facet, value) not in self.pairs:
+            return set()
+        owner = np.repeat(np.arange(len(self.datasets)), np.diff(self.offsets))
+        hits = owner[self.pair_ids == self.pairs.index((facet, value))]
+        return {self.datasets[i].id for i in hits}
+
     def facet_counts(self, positions: list[int]) -> dict[str, list[tuple[str, str, int]]]:
         """(value, label, count) per facet over the datasets at ``positions``."""
         chosen = np.zeros(len(self.datasets), dtype=bool)
@@ -245,10 +253,7 @@ def _facet_pairs(dataset: Dataset, version: Version | None) -> list[tuple[str, s
         pairs.append(("geo", "oui" if geometry_field(version.table_schema) else "non"))
         current = current_score(dataset, version)
         if current is not None:
-            score = current["score"]
-            pairs.append(
-                ("quality", "bon" if score >= 80 else "moyen" if score >= 50 else "faible")
-            )
+            pairs.append(("quality", _quality_level(current["score"])))
     return pairs
 
 
