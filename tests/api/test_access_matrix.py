@@ -80,13 +80,24 @@ SAMPLE_VALUES = {
     "reference": "lieux@1",
     "name": "package_search",  # CKAN actions: the search must not count hidden datasets
     "token_id": "inconnu",
+    "notification_id": "inconnue",
 }
 # Identifiers of the published reuse and answered request, set when the population is built.
 CONTRIBUTED: dict[str, str] = {}
 # Routes for the DPO and administrators only: they do not exist for anyone else.
 ADMIN_ONLY = {"superadmin"}
-SIGNED_IN_GET = {"/api/v1/me": 200, "/mon-compte": 303, "/connexion/code": 303}
-ANONYMOUS_GET = {"/api/v1/me": 401, "/mon-compte": 303, "/connexion/code": 303}
+SIGNED_IN_GET = {
+    "/api/v1/me": 200,
+    "/api/v1/me/notifications": 200,
+    "/mon-compte": 303,
+    "/connexion/code": 303,
+}
+ANONYMOUS_GET = {
+    "/api/v1/me": 401,
+    "/api/v1/me/notifications": 401,
+    "/mon-compte": 303,
+    "/connexion/code": 303,
+}
 # (method, path) -> how it is checked.
 ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/openapi.json"): "exempt: describes routes, holds no data",
@@ -161,6 +172,9 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/mon-compte/double-authentification"): "form",
     ("POST", "/mon-compte/double-authentification/confirmation"): "form",
     ("POST", "/mon-compte/double-authentification/desactivation"): "form",
+    # Notifications: each caller's own inbox (tests/api/test_notifications checks who gets what).
+    ("GET", "/api/v1/me/notifications"): "signed_in",
+    ("POST", "/mon-compte/notifications/{notification_id}/lue"): "form",
     # Usage statistics.
     ("GET", "/api/v1/datasets/{slug}/stats"): "dataset",
     ("GET", "/api/v1/stats"): "listing",

@@ -81,7 +81,8 @@ class Comment(Moderated, Base):
 
 
 class Notification(Base):
-    """Something a dataset's organization should hear about; delivered once accounts exist."""
+    """Something a dataset's organization should hear about, delivered to its recipients' inboxes
+    (core.participation.notifications)."""
 
     __tablename__ = "notifications"
 

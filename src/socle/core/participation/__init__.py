@@ -22,7 +22,12 @@ from socle.core.participation.moderation import (
     list_items,
     reject,
 )
-from socle.core.participation.notifications import list_notifications
+from socle.core.participation.notifications import (
+    inbox,
+    list_notifications,
+    mark_read,
+    unread_count,
+)
 from socle.core.participation.reuses import ReuseEntry, get_reuse, list_reuses, propose_reuse
 
 __all__ = [
@@ -40,12 +45,15 @@ __all__ = [
     "create_request",
     "get_request",
     "get_reuse",
+    "inbox",
     "list_comments",
     "list_items",
     "list_notifications",
     "list_requests",
     "list_reuses",
+    "mark_read",
     "post_comment",
     "propose_reuse",
     "reject",
+    "unread_count",
 ]

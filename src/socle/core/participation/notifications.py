@@ -1,6 +1,8 @@
 """Notifications: what a dataset's organization should hear about (a proposal, a comment, a
-request addressed to it). Recorded here at each contribution; read with
-``socle moderation notifications`` until accounts deliver them.
+request addressed to it). Recorded here at each contribution and delivered to an inbox: the
+dataset's steward (référent data) and the organization's administrators and data officers
+read theirs on « Mon compte » or at ``/api/v1/me/notifications``; moderators list them all
+with ``socle moderation notifications``.
 """
 
 from __future__ import annotations
@@ -8,12 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from socle.errors import NotFoundError
+from socle.governance.identity import Role
+from socle.governance.policy import Action, Principal, decide
 from socle.instance import Instance
 from socle.storage.participation import Notification
-from socle.storage.tables import Dataset, Organization
+from socle.storage.tables import Dataset, Organization, utcnow
+
+# Who hears about their organization's contributions, besides each dataset's steward.
+RECIPIENT_ROLES = frozenset({Role.ADMIN, Role.DATA_OFFICER})
 
 
 def notify(
@@ -42,6 +50,7 @@ def notify(
 
 @dataclass
 class NotificationRow:
+    id: str
     created_at: datetime
     event: str
     subject_kind: str
@@ -49,6 +58,7 @@ class NotificationRow:
     message: str
     dataset: str | None
     organization: str | None
+    read_at: datetime | None
 
 
 def list_notifications(
@@ -64,15 +74,81 @@ def list_notifications(
     if organization is not None:
         query = query.join(Notification.organization).where(Organization.slug == organization)
     with instance.db.session() as session:
-        return [
-            NotificationRow(
-                n.created_at,
-                n.event,
-                n.subject_kind,
-                n.subject_id,
-                n.message,
-                n.dataset.slug if n.dataset else None,
-                n.organization.slug if n.organization else None,
-            )
-            for n in session.scalars(query)
-        ]
+        return [_row(n) for n in session.scalars(query)]
+
+
+def inbox(
+    instance: Instance, principal: Principal, *, unread_only: bool = False, limit: int = 50
+) -> list[NotificationRow]:
+    """The caller's notifications, newest first: those of the datasets they steward and, for
+    administrators and data officers, those of their organizations — never one about a
+    dataset the caller may not read."""
+    query = (
+        select(Notification)
+        .outerjoin(Notification.dataset)
+        .options(selectinload(Notification.dataset), selectinload(Notification.organization))
+        .where(_addressed_to(principal))
+        .order_by(Notification.created_at.desc())
+    )
+    if unread_only:
+        query = query.where(Notification.read_at.is_(None))
+    found: list[NotificationRow] = []
+    with instance.db.session() as session:
+        for notification in session.scalars(query):
+            if _readable(principal, notification):
+                found.append(_row(notification))
+                if len(found) == limit:
+                    break
+    return found
+
+
+def unread_count(instance: Instance, principal: Principal) -> int:
+    """How many notifications of the caller's inbox nobody has marked read."""
+    return len(inbox(instance, principal, unread_only=True, limit=100))
+
+
+def mark_read(instance: Instance, principal: Principal, notification_id: str) -> NotificationRow:
+    """Mark one notification of the caller's inbox read (for every recipient: it is the
+    organization's, and one person handling it is enough)."""
+    with instance.db.session() as session:
+        notification = session.scalars(
+            select(Notification)
+            .outerjoin(Notification.dataset)
+            .options(selectinload(Notification.dataset), selectinload(Notification.organization))
+            .where(Notification.id == notification_id, _addressed_to(principal))
+        ).first()
+        if notification is None or not _readable(principal, notification):
+            raise NotFoundError(f"Notification « {notification_id} » introuvable")
+        if notification.read_at is None:
+            notification.read_at = utcnow()
+        return _row(notification)
+
+
+def _addressed_to(principal: Principal) -> ColumnElement[bool]:
+    """SQL: the notifications ``principal`` receives (none for anonymous callers)."""
+    if principal.user_id is None:
+        return false()
+    organizations = [m.organization_id for m in principal.memberships if m.role in RECIPIENT_ROLES]
+    return or_(
+        Dataset.steward_id == principal.user_id,
+        Notification.organization_id.in_(organizations),
+    )
+
+
+def _readable(principal: Principal, notification: Notification) -> bool:
+    dataset = notification.dataset
+    return dataset is None or decide(principal, Action.READ, dataset).allowed
+
+
+def _row(n: Notification) -> NotificationRow:
+    return NotificationRow(
+        n.id,
+        n.created_at,
+        n.event,
+        n.subject_kind,
+        n.subject_id,
+        n.message,
+        n.dataset.slug if n.dataset else None,
+        n.organization.slug if n.organization else None,
+        n.read_at,
+    )

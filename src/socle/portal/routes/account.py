@@ -13,13 +13,13 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from socle.api.auth import sign_in
-from socle.core import totp
+from socle.core import participation, totp
 from socle.core.organizations import list_organizations
 from socle.core.tokens import DEFAULT_DAYS, create_token, list_tokens, revoke_token, token_state
 from socle.core.users import change_password, get_user_by_id
 from socle.errors import InputError, NotFoundError, SocleError
 from socle.governance.identity import ROLE_LABELS_FR, SCOPE_LABELS_FR
-from socle.governance.policy import ADMIN
+from socle.governance.policy import ADMIN, Principal
 from socle.instance import Instance
 from socle.portal.rendering import NO_STORE, render
 from socle.portal.routes._deps import InstanceDep, PrincipalDep
@@ -58,7 +58,12 @@ def _back(request: Request, message: str) -> RedirectResponse:
 
 
 def _page(
-    request: Request, instance: Instance, user: User, status: int = 200, **extra: Any
+    request: Request,
+    instance: Instance,
+    user: User,
+    principal: Principal,
+    status: int = 200,
+    **extra: Any,
 ) -> HTMLResponse:
     org_names = {org.id: org.name for org, _ in list_organizations(instance, ADMIN)}
     required = instance.settings.totp_required_for_superadmins
@@ -74,6 +79,7 @@ def _page(
         ],
         totp_missing=user.is_superadmin and required and not user.totp_enabled,
         tokens=[(token, token_state(token)) for token in list_tokens(instance, user.id)],
+        notifications=participation.inbox(instance, principal, limit=20),
         scopes=SCOPE_LABELS_FR,
         default_days=DEFAULT_DAYS,
         flash=request.session.pop("flash", None),
@@ -83,14 +89,17 @@ def _page(
 
 
 @router.get(ACCOUNT, response_class=HTMLResponse)
-def account_page(request: Request, instance: InstanceDep, user: Owner) -> Response:
-    return _page(request, instance, user)
+def account_page(
+    request: Request, instance: InstanceDep, principal: PrincipalDep, user: Owner
+) -> Response:
+    return _page(request, instance, user, principal)
 
 
 @router.post(f"{ACCOUNT}/mot-de-passe", response_class=HTMLResponse)
 def password(
     request: Request,
     instance: InstanceDep,
+    principal: PrincipalDep,
     user: Owner,
     current: Field = "",
     new: Field = "",
@@ -101,7 +110,7 @@ def password(
             raise InputError("Les deux saisies du nouveau mot de passe diffèrent")
         user = change_password(instance, user.id, current, new)
     except InputError as exc:
-        return _page(request, instance, user, 400, errors={"password": exc.message})
+        return _page(request, instance, user, principal, 400, errors={"password": exc.message})
     sign_in(request, user)  # the new session epoch ends every other session, not this one
     return _back(request, "Mot de passe changé. Vos autres sessions ont été fermées.")
 
@@ -110,6 +119,7 @@ def password(
 def new_token(
     request: Request,
     instance: InstanceDep,
+    principal: PrincipalDep,
     user: Owner,
     name: Field = "",
     scope: Field = "read",
@@ -123,7 +133,7 @@ def new_token(
             instance, user.id, name, scope, dataset=dataset.strip() or None, days=int(days)
         )
     except (InputError, NotFoundError) as exc:
-        return _page(request, instance, user, 400, errors={"token": exc.message})
+        return _page(request, instance, user, principal, 400, errors={"token": exc.message})
     return render(
         request, "account_token.html", status=201, headers=NO_STORE, token=token, secret=secret
     )
@@ -171,10 +181,26 @@ def totp_confirm(
 
 @router.post(f"{ACCOUNT}/double-authentification/desactivation", response_class=HTMLResponse)
 def totp_disable(
-    request: Request, instance: InstanceDep, user: Owner, current: Field = ""
+    request: Request,
+    instance: InstanceDep,
+    principal: PrincipalDep,
+    user: Owner,
+    current: Field = "",
 ) -> Response:
     try:
         totp.disable(instance, user.id, current)
     except SocleError as exc:
-        return _page(request, instance, user, 400, errors={"totp": exc.message})
+        return _page(request, instance, user, principal, 400, errors={"totp": exc.message})
     return _back(request, "Double authentification désactivée.")
+
+
+@router.post(f"{ACCOUNT}/notifications/{{notification_id}}/lue")
+def notification_read(
+    request: Request,
+    notification_id: str,
+    instance: InstanceDep,
+    principal: PrincipalDep,
+    _user: Owner,
+) -> Response:
+    participation.mark_read(instance, principal, notification_id)
+    return _back(request, "Notification marquée comme lue.")
