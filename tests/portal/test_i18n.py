@@ -34,6 +34,12 @@ PAGES = [
     "/embed/jeux-de-donnees/arrets/tableau",
     "/embed/jeux-de-donnees/arrets/graphique",
     "/embed/jeux-de-donnees/arrets/carte",
+    "/reutilisations",
+    "/reutilisations/proposer",
+    "/demandes",
+    "/demandes/nouvelle",
+    "/statistiques",
+    "/connexion",
 ]
 
 
@@ -125,6 +131,13 @@ def test_english_pages_with_english_labels_and_formats(client: TestClient) -> No
     assert "Remove the themes filter: Transport" in catalog
     chart = client.get("/jeux-de-donnees/arrets/graphique").text
     assert "Number of rows by nom" in chart
+    for page, expected in (
+        ("/connexion", "Sign in to"),
+        ("/demandes", "Looking for data that is not in the catalog?"),
+        ("/reutilisations/proposer", "All fields are required unless stated otherwise."),
+        ("/statistiques", "How these figures are counted"),
+    ):
+        assert expected in htmllib.unescape(client.get(page).text), page
 
 
 def test_french_pages_keep_french_formats(client: TestClient) -> None:

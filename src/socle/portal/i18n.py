@@ -107,6 +107,11 @@ VOCABULARY_NAMES = {
     "FREQUENCIES",
     "QUALITY_LEVELS",
     "LABELS_FR",
+    "ROLE_LABELS_FR",
+    "SCOPE_LABELS_FR",
+    "STATUS_LABELS",
+    "KIND_LABELS",
+    "THANKS",
     "title",
 }
 
@@ -129,12 +134,12 @@ def extract_vocabularies(
             continue
         if not any(isinstance(t, ast.Name) and t.id in VOCABULARY_NAMES for t in targets):
             continue
-        try:
-            literal = ast.literal_eval(value)
-        except ValueError:
-            continue  # a computed value, not a label
-        labels = literal.values() if isinstance(literal, dict) else [literal]
-        for label in labels:
+        # A dict's values one by one: its keys may be enum members (Status.OPEN: "ouverte").
+        for label_node in value.values if isinstance(value, ast.Dict) else [value]:
+            try:
+                label = ast.literal_eval(label_node)
+            except ValueError:
+                continue  # a computed value, not a label
             text = label[0] if isinstance(label, tuple) else label
             if isinstance(text, str):
                 yield node.lineno, "gettext", text, []

@@ -16,6 +16,12 @@ from socle.portal.routes._dataset import dataset_context
 from socle.portal.routes._deps import BaseUrl, InstanceDep, PrincipalDep
 
 router = APIRouter()
+# The thank-you page's texts, in French; the portal translates them (babel.cfg).
+THANKS = {
+    "title": "Merci pour votre commentaire",
+    "message": "Il sera publié sous le jeu de données après relecture par la collectivité.",
+    "back_label": "Retour au jeu de données",
+}
 FORM = "comment_form.html"
 SHOWN_REUSES = 6
 
@@ -63,10 +69,5 @@ async def comment(
             contact_email=values.get("contact_email"),
         )
 
-    thanks = {
-        "title": "Merci pour votre commentaire",
-        "message": "Il sera publié sous le jeu de données après relecture par la collectivité.",
-        "back": f"/jeux-de-donnees/{slug}#discussion",
-        "back_label": "Retour au jeu de données",
-    }
+    thanks = {**THANKS, "back": f"/jeux-de-donnees/{slug}#discussion"}
     return await submit(request, FORM, save, thanks, **context)

@@ -20,6 +20,12 @@ from socle.portal.rendering import render
 from socle.portal.routes._deps import InstanceDep, PrincipalDep
 
 router = APIRouter()
+# The thank-you page's texts, in French; the portal translates them (babel.cfg).
+THANKS = {
+    "title": "Merci pour votre demande",
+    "message": "Elle sera publiée sur cette page après relecture ; la collectivité y répondra.",
+    "back_label": "Retour aux demandes",
+}
 PAGE_SIZE = 20
 FORM = "request_form.html"
 PUBLIC_STATUSES = (Status.OPEN, Status.ANSWERED, Status.CLOSED)
@@ -43,7 +49,7 @@ def requests_page(
         total=total,
         requests=[request_view(r, principal, "") for r in rows],
         chosen=statut.value if statut else None,
-        statuses=[(s.value, STATUS_LABELS[s].capitalize()) for s in PUBLIC_STATUSES],
+        statuses=[(s.value, STATUS_LABELS[s]) for s in PUBLIC_STATUSES],
         params={"statut": statut.value} if statut else {},
         pagination=paginate(page, math.ceil(total / PAGE_SIZE)),
     )
@@ -79,12 +85,7 @@ async def new_request(
             contact_email=values.get("contact_email"),
         )
 
-    thanks = {
-        "title": "Merci pour votre demande",
-        "message": "Elle sera publiée sur cette page après relecture ; la collectivité y répondra.",
-        "back": "/demandes",
-        "back_label": "Retour aux demandes",
-    }
+    thanks = {**THANKS, "back": "/demandes"}
     return await submit(
         request,
         FORM,

@@ -18,6 +18,12 @@ from socle.portal.rendering import render
 from socle.portal.routes._deps import InstanceDep, PrincipalDep
 
 router = APIRouter()
+# The thank-you page's texts, in French; the portal translates them (babel.cfg).
+THANKS = {
+    "title": "Merci pour votre proposition",
+    "message": "Votre réutilisation sera publiée après relecture par la collectivité.",
+    "back_label": "Retour aux réutilisations",
+}
 PAGE_SIZE = 12
 FORM = "reuse_form.html"
 # An image is only ever shown as one: never sniffed, never run, never framed.
@@ -67,12 +73,7 @@ async def propose(request: Request, instance: InstanceDep, principal: PrincipalD
             contact_email=values.get("contact_email"),
         )
 
-    thanks = {
-        "title": "Merci pour votre proposition",
-        "message": "Votre réutilisation sera publiée après relecture par la collectivité.",
-        "back": "/reutilisations",
-        "back_label": "Retour aux réutilisations",
-    }
+    thanks = {**THANKS, "back": "/reutilisations"}
     return await submit(request, FORM, save, thanks, with_file=True, section="reuses")
 
 
