@@ -27,6 +27,7 @@ from socle.api.routes import usage as usage_routes
 from socle.api.usage import UsageMiddleware
 from socle.config import Settings
 from socle.core.usage import PeriodicFlush, UsageCounter
+from socle.governance.retention.schedule import DailyRetention
 from socle.instance import Instance, open_instance
 from socle.portal.assets import find_node_modules
 
@@ -40,7 +41,14 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         flusher = PeriodicFlush(usage, settings.usage_flush_seconds)
         flusher.start()
+        retention = None
+        if settings.retention_daily_at is not None:
+            retention = DailyRetention(opened, settings.retention_daily_at)
+            retention.start()
+        _app.state.retention = retention
         yield
+        if retention is not None:
+            retention.stop()
         flusher.stop()
         if instance is None:
             opened.close()
