@@ -21,6 +21,7 @@ from socle.api.routes import (
     ogc,
     organizations,
     participation,
+    retention,
     schemas,
 )
 from socle.api.routes import usage as usage_routes
@@ -41,14 +42,14 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         flusher = PeriodicFlush(usage, settings.usage_flush_seconds)
         flusher.start()
-        retention = None
+        daily = None
         if settings.retention_daily_at is not None:
-            retention = DailyRetention(opened, settings.retention_daily_at)
-            retention.start()
-        _app.state.retention = retention
+            daily = DailyRetention(opened, settings.retention_daily_at)
+            daily.start()
+        _app.state.retention = daily
         yield
-        if retention is not None:
-            retention.stop()
+        if daily is not None:
+            daily.stop()
         flusher.stop()
         if instance is None:
             opened.close()
@@ -77,6 +78,7 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     app.include_router(participation.router, prefix="/api/v1")
     app.include_router(me.router, prefix="/api/v1")
     app.include_router(audit.router, prefix="/api/v1")
+    app.include_router(retention.router, prefix="/api/v1")
     app.include_router(dcat.router)
     app.include_router(ods.router)
     app.include_router(ckan.router)
