@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from socle.api.app import create_app
+from socle.config import Settings
 from socle.core.memberships import set_membership
 from socle.core.organizations import create_organization
 from socle.core.tokens import create_token
@@ -70,6 +71,23 @@ def test_rule_purge_and_outlook(instance: Instance, tmp_path: Path) -> None:
         latest = client.get("/api/v1/datasets/visites/records?limit=0", headers=as_admin).json()
         assert latest["version"] == 2 and latest["total_count"] == 1200 - done.rows_removed
 
+        portal = client.get("/jeux-de-donnees/visites", headers=as_admin).text
+        assert "Durée de conservation" in portal and "supprimée le" in portal
+        assert "lignes échues retirées de la version 1" in portal
+        purged_quality = client.get("/jeux-de-donnees/visites/qualite?version=1", headers=as_admin)
+        assert purged_quality.status_code == 410
+
         assert client.delete(url, headers=as_admin).json()["retention"] is None
         empty = client.get("/api/v1/organizations/agglo/retention", headers=as_dpo).json()
         assert empty["results"] == []
+
+
+def test_the_served_instance_runs_retention_daily_when_asked(tmp_path: Path) -> None:
+    off = Settings(home=tmp_path / "off")
+    with TestClient(create_app(off)) as client:
+        assert client.app.state.retention is None  # type: ignore[attr-defined]
+    on = Settings(home=tmp_path / "on", retention_daily_at="03:30")
+    with TestClient(create_app(on)) as client:
+        daily = client.app.state.retention  # type: ignore[attr-defined]
+        assert daily.running and daily.at == time(3, 30)
+    assert not daily.running
