@@ -17,9 +17,15 @@ from socle.core.organizations import create_organization
 from socle.core.quality import quality_view
 from socle.core.records import read_records, stored_export
 from socle.core.users import create_user
-from socle.core.versions import add_version, derived_dir, get_version, list_versions
+from socle.core.versions import (
+    add_version,
+    derived_dir,
+    filtered_version,
+    get_version,
+    list_versions,
+)
 from socle.engine import RecordQuery
-from socle.errors import GoneError, InputError, NotFoundError
+from socle.errors import ConflictError, GoneError, InputError, NotFoundError
 from socle.governance import audit
 from socle.governance.identity import MembershipGrant, Role
 from socle.governance.policy import ADMIN, Principal
@@ -262,3 +268,60 @@ def _org_id(instance: Instance) -> str:
     from socle.core.organizations import get_organization
 
     return get_organization(instance, "agglo").id
+
+
+def test_a_dataset_that_cannot_be_purged_does_not_stop_the_others(
+    any_instance: Instance, tmp_path: Path
+) -> None:
+    rule = {"period": "P1Y", "date_column": "jour"}
+    for slug in ("a", "b"):
+        source = generated(tmp_path / slug / "visites.csv", 800)
+        add_version(any_instance, ADMIN, source, slug, metadata=parse_metadata(retention=rule))
+    undated = tmp_path / "sans-date.csv"
+    undated.write_text("id;montant\n1;2\n", encoding="utf-8")
+    add_version(any_instance, ADMIN, undated, "a")  # the date column is gone
+    a, b = purge.run(any_instance, ADMIN, at=AT)
+    assert a.error is not None and "« jour » n'existe pas" in a.error
+    assert len(list_versions(any_instance, ADMIN, "a")) == 2  # nothing touched
+    assert b.error is None and b.rows_removed > 0
+    setting.set_rule(any_instance, ADMIN, "a", None)
+    assert [o.plan.slug for o in purge.run(any_instance, ADMIN, dry_run=True, at=AT)] == ["b"]
+    with pytest.raises(NotFoundError, match="Pas de durée de conservation pour : a"):
+        purge.run(any_instance, ADMIN, slugs=["a"])
+
+
+def test_older_versions_without_the_column_go_by_their_age(
+    instance: Instance, tmp_path: Path
+) -> None:
+    undated = tmp_path / "sans-date.csv"
+    undated.write_text("id;montant\n1;2\n", encoding="utf-8")
+    add_version(instance, ADMIN, undated, "visites")
+    add_version(instance, ADMIN, generated(tmp_path / "visites.csv", 100), "visites")
+    setting.set_rule(instance, ADMIN, "visites", RetentionRule(period="P1Y", date_column="jour"))
+    # Today version 1 is recent: kept; the rows of 2023 in version 2 have expired.
+    [now] = purge.run(instance, ADMIN, dry_run=True)
+    assert now.versions_purged == (2,) and now.rows_removed == 100 - 1  # one row is undated
+    [later] = purge.run(instance, ADMIN, dry_run=True, at=datetime.now(UTC) + timedelta(days=400))
+    assert later.versions_purged == (1, 2)
+
+
+def test_a_version_arriving_meanwhile_is_not_overwritten(
+    instance: Instance, tmp_path: Path
+) -> None:
+    source = generated(tmp_path / "visites.csv", 100)
+    first = add_version(instance, ADMIN, source, "visites")
+    add_version(instance, ADMIN, source, "visites")
+    note = tmp_path / "note.json"
+    note.write_text("{}", encoding="utf-8")
+    with pytest.raises(ConflictError, match="arrivée entre-temps"):
+        filtered_version(
+            instance,
+            ADMIN,
+            "visites",
+            first,
+            ("SELECT 1", []),
+            note,
+            method="retention",
+            lineage={},
+        )
+    assert len(list_versions(instance, ADMIN, "visites")) == 2
