@@ -58,6 +58,9 @@ def test_the_page_is_sound_and_follows_the_policy(instance: Instance, tmp_path: 
         shown = client.get("/organisations/agglo/conservation", headers=admin)
         assert shown.status_code == 200 and "Usagers du transport" not in shown.text
         assert "Aucun jeu de données" in shown.text
+        link = 'href="/organisations/agglo/conservation"'
+        assert link in client.get("/organisations/agglo", headers=dpo).text
+        assert link not in client.get("/organisations/agglo").text
 
 
 @pytest.mark.browser
@@ -74,7 +77,8 @@ def test_the_dpo_changes_the_horizon(
     page.get_by_label("Adresse électronique").fill("dpo@agglo.fr")
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
-    page.goto(server + "/organisations/agglo/conservation")
+    page.goto(server + "/organisations/agglo")
+    page.get_by_role("link", name="Conservation des données : les purges à venir").click()
     assert page.locator("h1").inner_text() == "Conservation des données"
     row = page.get_by_role("row").filter(has_text="Usagers du transport")
     assert "P2Y" in row.inner_text()
