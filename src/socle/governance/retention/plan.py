@@ -59,7 +59,9 @@ class DatasetPlan:
     rows_expired: int  # rows of the latest version past the cutoff
     rows_total: int  # rows of the latest version
     expiries: tuple[Expiry, ...]  # older versions to purge
-    next_expiry: datetime | None  # when the next row or version not yet expired will be
+    # When the oldest row or version not expired yet will expire (None: nothing left to
+    # expire); what has already expired goes at the next run.
+    next_expiry: datetime | None
     problem: str | None = None  # why nothing can be done (e.g. the column is gone)
 
     @property
@@ -69,8 +71,9 @@ class DatasetPlan:
 
 @dataclass(frozen=True)
 class Scan:
+    """One version's dates as retention sees them."""
+
     expired: int
-    total: int
     oldest: datetime | None  # the oldest date in the column, as a UTC instant
 
 
@@ -140,6 +143,8 @@ def plan_dataset(instance: Instance, dataset: Dataset, at: datetime) -> DatasetP
                 expiries.append(
                     Expiry(version.number, version.id, version.lake_key, version.row_count, WHOLE)
                 )
+            else:
+                oldest.append(as_utc(version.created_at))
             continue
         if found.expired:
             expiries.append(
@@ -158,15 +163,15 @@ def plan_dataset(instance: Instance, dataset: Dataset, at: datetime) -> DatasetP
 
 
 def scan(instance: Instance, version: Version, column: str, cutoff: datetime) -> Scan:
-    """Rows of ``version`` dated before ``cutoff`` in ``column``, all rows, the oldest date."""
+    """How many rows of ``version`` are dated before ``cutoff`` in ``column``; its oldest date."""
     source, bound = _dated_source(instance, version, column, cutoff)
     name = identifier(column)
     with connection(instance) as con:
-        expired, total, oldest = con.execute(
-            f"SELECT count(*) FILTER (WHERE {name} < ?), count(*), min({name}) FROM {source}",  # noqa: S608
+        expired, oldest = con.execute(
+            f"SELECT count(*) FILTER (WHERE {name} < ?), min({name}) FROM {source}",  # noqa: S608
             [bound],
         ).fetchall()[0]
-    return Scan(expired, total, _instant(oldest))
+    return Scan(expired, _instant(oldest))
 
 
 def kept_rows(
