@@ -231,6 +231,11 @@ def test_upcoming_purges_for_the_dpo_only(instance: Instance, tmp_path: Path) ->
     in_30 = Period.parse("P1Y6M").before(AT + timedelta(days=30))
     assert view["rows_expiring"] == expected_expired(source, "jour", in_30)
     assert item.next_purge == AT  # rows have already expired: the next run
+    with instance.db.session() as session:
+        [seen] = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "read/retention")
+        ).all()
+        assert (seen.actor, seen.dataset_slug) == ("dpo@agglo.fr", "visites")
     agent = Principal(
         "a", user_id="u", memberships=(MembershipGrant(_org_id(instance), Role.AGENT),)
     )

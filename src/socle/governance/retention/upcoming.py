@@ -15,6 +15,7 @@ from typing import Any
 
 from socle.core.organizations import get_organization
 from socle.errors import InputError, NotFoundError
+from socle.governance.audit import AuditEvent
 from socle.governance.identity import Role
 from socle.governance.policy import Action, Principal, decide
 from socle.governance.retention.plan import DatasetPlan, governed_datasets, plan_dataset
@@ -90,6 +91,9 @@ def upcoming_purges(
             for d in governed_datasets(session, organization_id=org.id)
             if decide(principal, Action.READ, d).allowed
         ]
+    seen = AuditEvent(instance.db, "read/retention", details={"days": days})
+    for dataset in datasets:
+        seen.record(principal, dataset, True)  # counts of non-public rows are a read of them
     return [
         Upcoming(
             d.slug,
