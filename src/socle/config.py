@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from datetime import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -140,7 +141,16 @@ class Settings(BaseSettings):
         description="Days the audit log keeps its entries; `socle audit purge` removes older ones.",
     )
 
-    @field_validator("map_base_dataset", "map_tile_url", mode="before")
+    retention_daily_at: time | None = Field(
+        default=None,
+        description=(
+            "Time of day (HH:MM, the server's local time) at which `socle serve` applies the "
+            "datasets' retention rules (docs/retention.md); empty: never, use a system timer "
+            "calling `socle retention run`."
+        ),
+    )
+
+    @field_validator("map_base_dataset", "map_tile_url", "retention_daily_at", mode="before")
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         return value or None

@@ -19,6 +19,7 @@ Tree::
     ├── ForbiddenError (403, forbidden)           e.g. a portal form without its CSRF token
     ├── NotFoundError (404, not-found)            also answered for what the policy hides
     ├── ConflictError (409, conflict)
+    ├── GoneError (410, gone)                    a version whose files were purged (retention)
     ├── LimitExceededError (413, limit-exceeded)  query time, memory or size bounds
     └── UnavailableError (503, unavailable)       a resource is busy or down: retryable
 
@@ -173,3 +174,11 @@ class UnavailableError(SocleError):
     type_slug = "unavailable"
     title = "Service indisponible"
     retryable = True
+
+
+class GoneError(SocleError):
+    """What was there is gone for good: a version purged by the retention rules."""
+
+    status = 410
+    type_slug = "gone"
+    title = "Supprimé"

@@ -25,6 +25,7 @@ import openpyxl
 import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from starlette.routing import Mount
 
 from socle.api.app import create_app
@@ -41,6 +42,7 @@ from socle.core.versions import add_version
 from socle.engine.exports import FORMATS
 from socle.governance.policy import ADMIN
 from socle.instance import Instance, open_instance
+from socle.storage.tables import User
 from tests.api.test_participation import publish_contributions
 
 PASSWORD = "une phrase de passe solide"
@@ -204,7 +206,20 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/demandes/{request_id}"): "listing",
     ("GET", "/demandes/nouvelle"): "listing",
     ("POST", "/demandes/nouvelle"): "form",
+    # Retention: a dataset's rule is written by its editors; the upcoming purges of an
+    # organization are shown to its DPO, admins and data officers and to superadmins.
+    ("PUT", "/api/v1/datasets/{slug}/retention"): "dataset_write",
+    ("DELETE", "/api/v1/datasets/{slug}/retention"): "dataset_write",
+    ("GET", "/api/v1/organizations/{slug}/retention"): "oversight",
+    ("GET", "/organisations/{slug}/conservation"): "oversight",
 }
+# Who edits each level's dataset (« steward » is the référent of « niveau-internal » only).
+WRITES: dict[str, set[str]] = {
+    "superadmin": {f"niveau-{level}" for level in LEVELS} | {PARTIAL},
+    "steward": {"niveau-internal"},
+}
+# Who sees the retention outlook of « agglo » (its DPO; admins and data officers too).
+OVERSEERS = {"dpo", "superadmin"}
 # Routes serving geographic datasets only (every dataset here is geographic; tests/api/test_ogc
 # imports this to run its own check).
 GEO_ONLY = "/api/ogc/collections/{slug}"
@@ -518,3 +533,50 @@ def test_a_partial_view_shows_no_hidden_value_anywhere(
     # The owner's agent reads all of it: the values are really there to leak.
     owner = client.get(f"/api/v1/datasets/{PARTIAL}/records", headers=headers(secrets, "dpo"))
     assert "LIGNE-CACHEE" in owner.text and "COLONNE-SECRETE" in owner.text
+
+
+# Retention ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("caller", list(CALLERS))
+def test_dataset_write_routes_follow_the_matrix(
+    world: tuple[TestClient, dict[str, str]], caller: str
+) -> None:
+    """Write routes with a write-scoped token: only the dataset's editors get through."""
+    client, secrets = world
+    auth = {}
+    if caller != "anonymous":
+        instance = client.app.state.instance  # type: ignore[attr-defined]
+        with instance.db.session() as session:
+            user = session.scalar(
+                select(User).where(User.email == f"{caller.replace('_', '-')}@exemple.fr")
+            )
+        auth = {
+            "Authorization": f"Bearer {create_token(instance, user.id, 'ecriture', 'write')[1]}"
+        }
+    paths = [(m, p) for (m, p), kind in ROUTES.items() if kind == "dataset_write"]
+    for level in LEVELS:
+        for slug in datasets_of(level):
+            expected = 200 if slug in WRITES.get(caller, set()) else 404
+            for method, path in sorted(paths, reverse=True):  # PUT, then DELETE
+                body = {"period": "P10Y"} if method == "PUT" else None
+                response = client.request(method, fill(path, slug), headers=auth, json=body)
+                assert response.status_code == expected, f"{caller} {method} {slug}"
+            assert (
+                client.get(
+                    f"/api/v1/datasets/{slug}", headers=headers(secrets, "superadmin")
+                ).json()["retention"]
+                is None
+            )
+
+
+@pytest.mark.parametrize("caller", list(CALLERS))
+def test_the_retention_outlook_is_for_overseers_only(
+    world: tuple[TestClient, dict[str, str]], caller: str
+) -> None:
+    client, secrets = world
+    expected = 200 if caller in OVERSEERS else 404
+    for (method, path), kind in ROUTES.items():
+        if kind == "oversight":
+            response = client.request(method, fill(path, "agglo"), headers=headers(secrets, caller))
+            assert response.status_code == expected, f"{caller} {path}"

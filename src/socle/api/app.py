@@ -21,12 +21,14 @@ from socle.api.routes import (
     ogc,
     organizations,
     participation,
+    retention,
     schemas,
 )
 from socle.api.routes import usage as usage_routes
 from socle.api.usage import UsageMiddleware
 from socle.config import Settings
 from socle.core.usage import PeriodicFlush, UsageCounter
+from socle.governance.retention.schedule import DailyRetention
 from socle.instance import Instance, open_instance
 from socle.portal.assets import find_node_modules
 
@@ -40,7 +42,14 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         flusher = PeriodicFlush(usage, settings.usage_flush_seconds)
         flusher.start()
+        daily = None
+        if settings.retention_daily_at is not None:
+            daily = DailyRetention(opened, settings.retention_daily_at)
+            daily.start()
+        _app.state.retention = daily
         yield
+        if daily is not None:
+            daily.stop()
         flusher.stop()
         if instance is None:
             opened.close()
@@ -69,6 +78,7 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     app.include_router(participation.router, prefix="/api/v1")
     app.include_router(me.router, prefix="/api/v1")
     app.include_router(audit.router, prefix="/api/v1")
+    app.include_router(retention.router, prefix="/api/v1")
     app.include_router(dcat.router)
     app.include_router(ods.router)
     app.include_router(ckan.router)

@@ -102,6 +102,8 @@ def versions_(slug: str) -> None:
     table = Table("N°", "Date", "Par", "Méthode", "Fichier", "Lignes", "SHA-256 (données)")
     for v in listed:
         method = f"retour à v{v.rolled_back_from}" if v.rolled_back_from else v.method
+        if v.purged_at is not None:
+            method += f" (supprimée le {v.purged_at:%d/%m/%Y})"
         table.add_row(
             str(v.number),
             v.created_at.strftime("%d/%m/%Y %H:%M"),

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from socle.core.vocabularies import FREQUENCIES, LICENCES, THEMES, AccessLevel
 from socle.errors import InputError
+from socle.governance.retention.rules import RetentionRule
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
 INSEE = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
@@ -48,6 +49,8 @@ class DatasetMetadata(BaseModel):
     conforms_to: str | None = None
     primary_key: list[str] | None = None
     personal_data: bool | None = None
+    # How long the data is kept (governance.retention, docs/retention.md).
+    retention: RetentionRule | None = None
 
     @field_validator("title")
     @classmethod

@@ -116,6 +116,9 @@ def quality_view(
     )
     if chosen is None:
         raise NotFoundError(f"Le jeu de données « {slug} » n'a pas de version {number}")
+    from socle.core.versions import check_not_purged
+
+    check_not_purged(chosen, slug)
     folder = instance.lake.path(chosen.lake_key)
     report, profile = _read(folder / REPORT_FILE), _read(folder / PROFILE_FILE)
     if decision.columns is not None or decision.rows is not None:

@@ -25,15 +25,25 @@ from socle.core.catalog import apply_metadata
 from socle.core.metadata import DatasetMetadata, check_slug
 from socle.core.schemas import SchemaRef, find_schema, table_schema
 from socle.core.vocabularies import AccessLevel
-from socle.errors import ConflictError, InputError, NotFoundError, UnreadableFileError
+from socle.errors import ConflictError, GoneError, InputError, NotFoundError, UnreadableFileError
 from socle.governance.audit import AuditEvent
 from socle.governance.policy import Action, Principal, require
 from socle.ingest import read_file
+from socle.ingest._duckdb import session as duckdb_session
 from socle.ingest.base import ProgressCallback, ReadOptions
 from socle.instance import Instance
 from socle.quality.cleaning import clean_parquet, parse_steps
 from socle.quality.schema import TableSchema
-from socle.storage.tables import Dataset, Organization, RegisteredSchema, Version, new_id, utcnow
+from socle.sql import literal
+from socle.storage.tables import (
+    Dataset,
+    Organization,
+    RegisteredSchema,
+    Version,
+    as_utc,
+    new_id,
+    utcnow,
+)
 
 DATA_FILE = "data.parquet"
 SCHEMA_FILE = "schema.json"
@@ -44,7 +54,12 @@ RAW_DIR = "raw"
 DERIVED_DIR = "derived"
 COMMIT_ATTEMPTS = 5
 # What each way of writing a version is called in the audit log.
-AUDIT_ACTIONS = {"ingest": "write/version", "rollback": "write/rollback", "clean": "write/clean"}
+AUDIT_ACTIONS = {
+    "ingest": "write/version",
+    "rollback": "write/rollback",
+    "clean": "write/clean",
+    "retention": "write/retention",
+}
 
 
 @dataclass(frozen=True)
@@ -201,6 +216,56 @@ def clean_version(
     return _commit(instance, principal, staging, staged, slug, method="clean")
 
 
+def filtered_version(
+    instance: Instance,
+    principal: Principal,
+    slug: str,
+    source: Version,
+    rows: tuple[str, list[Any]],
+    note: Path,
+    *,
+    method: str,
+    lineage: dict[str, Any],
+) -> Version:
+    """A new version holding the rows of version ``source`` that the query ``rows`` (SQL and
+    its parameters, over the source's files) selects, under the same schema.
+
+    ``note`` is kept as the version's input (it says why the rows were chosen); ``lineage``
+    joins the source version in the version's details. Retention uses it to drop expired rows.
+    """
+    target = _check_writable(instance, principal, slug, None, None, AUDIT_ACTIONS[method])
+    if target.previous is None or target.previous.id != source.id:
+        raise ConflictError(f"Une nouvelle version de « {slug} » est arrivée entre-temps, relancez")
+    options = ReadOptions(memory_limit=instance.settings.ingest_memory_limit)
+    staging = instance.lake.new_staging()
+    try:
+        raw_digest = _keep_input(staging, note)
+        sql, parameters = rows
+        with duckdb_session(staging, options.memory_limit) as con:
+            [(row_count,)] = con.execute(
+                f"COPY ({sql}) TO {literal(str(staging / DATA_FILE))} "
+                "(FORMAT parquet, COMPRESSION zstd)",
+                parameters,
+            ).fetchall()
+        details = {"lineage": {"source_version": source.number, "source_version_id": source.id}}
+        details["lineage"].update(lineage)
+        staged = _staged(
+            staging,
+            note.name,
+            raw_digest,
+            format=source.format,
+            row_count=row_count,
+            schema=source.table_schema,
+            details=details,
+            warnings=[],
+        )
+        staged = _assessed(instance, principal, staging, staged, target, options, raw_is_data=False)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return _commit(instance, principal, staging, staged, slug, method=method)
+
+
 def list_versions(instance: Instance, principal: Principal, slug: str) -> list[Version]:
     """Versions of a readable dataset, newest first."""
     with instance.db.session() as session:
@@ -237,7 +302,19 @@ def get_version(
     if version is None:
         what = "aucune version" if number is None else f"pas de version {number}"
         raise NotFoundError(f"Le jeu de données « {slug} » n'a {what}")
+    check_not_purged(version, slug)
     return version
+
+
+def check_not_purged(version: Version, slug: str) -> None:
+    """GoneError for a version whose files retention deleted: its row is a tombstone."""
+    if version.purged_at is not None:
+        raise GoneError(
+            f"La version {version.number} de « {slug} » a été supprimée le "
+            f"{as_utc(version.purged_at):%d/%m/%Y} : sa durée de conservation était échue",
+            version=version.number,
+            purged_at=as_utc(version.purged_at).isoformat(),
+        )
 
 
 def data_paths(instance: Instance, version: Version) -> list[Path]:

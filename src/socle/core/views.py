@@ -53,6 +53,7 @@ def version_view(version: Version) -> dict[str, Any]:
         "details": version.details,
         "warnings": version.warnings,
         "quality": version.quality,
+        "purged_at": utc_iso(version.purged_at) if version.purged_at else None,
     }
 
 
@@ -112,6 +113,7 @@ def dataset_view(entry: Entry, base_url: str, *, full: bool = True) -> dict[str,
         "conforms_to": d.conforms_to or _schema_url(d.schema, base_url),
         "conforms_to_schema": schema_view(d.schema, base_url) if d.schema else None,
         "primary_key": d.primary_key,
+        "retention": d.retention,
         "created": utc_iso(d.created_at),
         "modified": utc_iso(d.modified_at),
         "row_count": entry.latest.row_count if entry.latest else None,

@@ -121,6 +121,8 @@ class Dataset(Base):
     personal_data: Mapped[bool] = mapped_column(Boolean, default=False)
     # The référent data (a member of the owning organization) who edits this dataset.
     steward_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
+    # Retention (governance.retention): {"period": "P1Y", "date_column": "date" or None}.
+    retention: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     modified_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, index=True
@@ -161,6 +163,8 @@ class Version(Base):
     rolled_back_from: Mapped[int | None] = mapped_column(Integer)
     # Summary of the quality assessment made as the version landed (see core.quality).
     quality: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Set when retention deleted the version's files: the row stays as a tombstone.
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     dataset: Mapped[Dataset] = relationship(back_populates="versions")
 

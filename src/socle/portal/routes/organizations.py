@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from socle.core import catalog
 from socle.core.organizations import get_organization, list_organizations
 from socle.core.views import organization_view, search_view
+from socle.governance.retention.upcoming import may_oversee
 from socle.portal.pagination import paginate
 from socle.portal.rendering import render
 from socle.portal.routes._deps import BaseUrl, InstanceDep, PrincipalDep
@@ -58,4 +59,5 @@ def organization_page(
         result=search_view(result, base),
         params={},
         pagination=paginate(page, math.ceil(result.total_count / PAGE_SIZE)),
+        oversees=may_oversee(principal, org.id),
     )
