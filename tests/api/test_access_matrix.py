@@ -182,9 +182,12 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/stats"): "listing",
     ("GET", "/a-propos/api"): "listing",
     ("GET", "/statistiques"): "listing",
-    # Audit log and moderation: administrators only, 404 for everyone else.
-    ("GET", "/api/v1/audit"): "admin_only",
-    ("GET", "/api/v1/audit.csv"): "admin_only",
+    # Audit log: superadmins, the organization's DPO and admins (their part); moderation:
+    # superadmins only; 404 for everyone else.
+    ("GET", "/api/v1/audit"): "oversight",
+    ("GET", "/api/v1/audit.csv"): "oversight",
+    ("GET", "/journal"): "oversight",
+    ("GET", "/journal.csv"): "oversight",
     ("GET", "/moderation"): "admin_only",
     ("POST", "/moderation/{item_id}/publier"): "form",
     ("POST", "/moderation/{item_id}/refuser"): "form",

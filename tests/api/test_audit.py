@@ -8,9 +8,17 @@ import io
 from fastapi.testclient import TestClient
 
 from socle.api.deps import get_principal
+from socle.core.catalog import update_dataset
+from socle.core.memberships import set_membership
+from socle.core.metadata import parse_metadata
+from socle.core.organizations import create_organization
+from socle.core.users import create_user
+from socle.core.versions import add_version
 from socle.governance import audit
 from socle.governance.policy import ADMIN, Principal
 from socle.instance import Instance
+from tests.api.test_notifications import PEOPLE
+from tests.api.test_tokens import PASSWORD, bearer, token_for
 
 
 def as_admin(client: TestClient) -> TestClient:
@@ -64,3 +72,57 @@ def test_the_csv_opens_in_excel_and_runs_no_formula(client: TestClient, instance
     actors = [row[2] for row in rows[1:]]
     assert actors == ["'@SUM(A1)", '\'=HYPERLINK("http://x.example","clic")', "admin", "admin"]
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_an_organizations_dpo_and_admins_read_their_part(
+    client: TestClient, instance: Instance
+) -> None:
+    """The DPO reads every entry about the organization's datasets; an administrator those
+    about the datasets they may read (not restricted ones); nobody else reads any of it;
+    platform entries (about no dataset) stay the superadmins'."""
+    create_organization(instance, "voisine", "Commune voisine")
+    other = instance.settings.home / "voisine.csv"
+    other.write_text("a;b\n1;2\n", encoding="utf-8")
+    add_version(instance, ADMIN, other, "voisinage", organization="voisine")
+    update_dataset(instance, ADMIN, "subventions", parse_metadata(access="restricted"))
+    for email, (org, role) in {**PEOPLE, "dpo@agglo.fr": ("agglo", "dpo")}.items():
+        create_user(instance, email, PASSWORD)
+        set_membership(instance, org, email, role)
+
+    def datasets(email: str, path: str = "/api/v1/audit?page_size=500") -> set[str | None]:
+        response = client.get(path, headers=bearer(token_for(instance, email)))
+        assert response.status_code == 200, (email, response.text)
+        return {e["dataset"] for e in response.json()["results"]}
+
+    assert datasets("dpo@agglo.fr") == {"comptages", "subventions"}
+    assert datasets("admin@agglo.fr") == {"comptages"}
+    assert datasets("admin@voisine.fr") == {"voisinage"}
+    for email in ("agent@agglo.fr", "cdo@agglo.fr", "referent@agglo.fr"):
+        refused = client.get("/api/v1/audit", headers=bearer(token_for(instance, email)))
+        assert refused.status_code == 404, email
+    # The CSV holds the same part as the page.
+    dpo_csv = client.get("/api/v1/audit.csv", headers=bearer(token_for(instance, "dpo@agglo.fr")))
+    rows = list(csv.reader(io.StringIO(dpo_csv.content.decode("utf-8-sig")), delimiter=";"))
+    assert {r[6] for r in rows[1:]} == {"comptages", "subventions"}
+    # The instance administrator reads all of it, platform entries included.
+    everything = as_admin(client).get("/api/v1/audit?page_size=500").json()["results"]
+    assert {None, "voisinage", "subventions"} <= {e["dataset"] for e in everything}
+
+
+def test_the_portal_page_shows_the_same_part(client: TestClient, instance: Instance) -> None:
+    from tests.portal._html import check_page
+
+    create_user(instance, "dpo@agglo.fr", PASSWORD)
+    set_membership(instance, "agglo", "dpo@agglo.fr", "dpo")
+    dpo = bearer(token_for(instance, "dpo@agglo.fr"))
+    client.get("/api/v1/datasets/subventions/records", headers=dpo)
+    page = client.get("/journal?dataset=subventions&result=allowed", headers=dpo)
+    assert page.status_code == 200 and check_page(page.text, "fr") == []
+    assert "dpo@agglo.fr" in page.text and "read/records" in page.text
+    assert 'href="/journal.csv?dataset=subventions&amp;result=allowed"' in page.text
+    english = client.get("/journal?lang=en", headers=dpo).text
+    assert "Audit log" in english and "Download as CSV" in english
+    exported = client.get("/journal.csv?dataset=subventions&result=allowed", headers=dpo)
+    assert exported.status_code == 200 and "dpo@agglo.fr" in exported.text
+    assert client.get("/journal").status_code == 404
+    assert client.get("/journal?since=hier", headers=dpo).status_code == 400

@@ -14,12 +14,15 @@ from sqlalchemy.orm import Session, object_session
 
 from socle.core.vocabularies import AccessLevel
 from socle.governance.audit.chain import Occurrence, append
+from socle.governance.identity import Role
 from socle.storage.db import Database
 from socle.storage.tables import Dataset
 
 if TYPE_CHECKING:
     from socle.governance.policy import Principal
 
+# Roles that read their organization's part of the log.
+AUDIT_ROLES = frozenset({Role.DPO, Role.ADMIN})
 # The client's address when the request came over HTTP (set by api.client_address).
 CLIENT_IP: ContextVar[str | None] = ContextVar("socle_client_ip", default=None)
 
@@ -110,7 +113,7 @@ def actor_kind(principal: Principal) -> str:
 
 
 def can_read_audit(principal: Principal) -> bool:
-    """Who may read the log, through the API or the CLI: the instance administrator and
-    superadmins for now — the one rule to extend with the ``dpo`` and ``admin`` roles.
+    """Who may read the log: the instance administrator and superadmins (all of it), an
+    organization's DPO and administrators (the entries about its datasets: reading.scope).
     Everyone else is told it does not exist."""
-    return principal.is_admin
+    return principal.is_admin or any(m.role in AUDIT_ROLES for m in principal.memberships)

@@ -8,18 +8,17 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from socle.errors import InputError, NotFoundError
 from socle.governance.audit.chain import timestamp
 from socle.governance.audit.events import can_read_audit
+from socle.governance.identity import Role
+from socle.governance.policy import Principal, visible_clause
 from socle.storage.db import Database
 from socle.storage.tables import AuditEntry, Dataset
-
-if TYPE_CHECKING:
-    from socle.governance.policy import Principal
 
 RESULTS = ("allowed", "denied")
 MAX_PAGE_SIZE = 500
@@ -112,37 +111,49 @@ def search(
     page: int = 1,
     page_size: int = 50,
 ) -> AuditPage:
-    """One page of matching entries, newest first."""
-    check_reader(principal)
+    """One page of matching entries the principal may read, newest first."""
+    conditions = filters.clause() + scope(principal)
     if page < 1:
         raise InputError("Le numéro de page commence à 1")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise InputError(f"La taille de page doit être entre 1 et {MAX_PAGE_SIZE}")
     with db.session() as session:
-        total = session.scalar(
-            select(func.count()).select_from(AuditEntry).where(*filters.clause())
-        )
+        total = session.scalar(select(func.count()).select_from(AuditEntry).where(*conditions))
         rows = session.scalars(
-            _newest_first(filters).limit(page_size).offset((page - 1) * page_size)
+            _newest_first(conditions).limit(page_size).offset((page - 1) * page_size)
         ).all()
     return AuditPage(total or 0, list(rows))
 
 
 def entries(db: Database, principal: Principal, filters: AuditFilters) -> Iterator[AuditEntry]:
-    """Every matching entry, newest first, read in batches (checked before the first)."""
-    check_reader(principal)
-    return _stream(db, filters)
+    """Every matching entry the principal may read, newest first, read in batches (the
+    principal is checked before the first)."""
+    return _stream(db, filters.clause() + scope(principal))
 
 
-def check_reader(principal: Principal) -> None:
-    """The log does not exist for whoever may not read it, like any hidden thing."""
+def scope(principal: Principal) -> list[ColumnElement[bool]]:
+    """Conditions on the entries ``principal`` may read (none: all of them): an
+    organization's DPO reads the entries about its datasets, its administrators those about
+    the datasets they may read (not ``restricted`` ones). The log does not exist for anyone
+    else, like any hidden thing."""
     if not can_read_audit(principal):
         raise NotFoundError("Cette adresse n'existe pas")
+    if principal.is_admin:
+        return []
+    dpo = [m.organization_id for m in principal.memberships if m.role is Role.DPO]
+    admin = [m.organization_id for m in principal.memberships if m.role is Role.ADMIN]
+    datasets = select(Dataset.id).where(
+        or_(
+            Dataset.organization_id.in_(dpo),
+            and_(Dataset.organization_id.in_(admin), visible_clause(principal)),
+        )
+    )
+    return [AuditEntry.dataset_id.in_(datasets)]
 
 
-def _stream(db: Database, filters: AuditFilters) -> Iterator[AuditEntry]:
+def _stream(db: Database, conditions: list[ColumnElement[bool]]) -> Iterator[AuditEntry]:
     with db.session() as session:
-        yield from session.scalars(_newest_first(filters).execution_options(yield_per=BATCH))
+        yield from session.scalars(_newest_first(conditions).execution_options(yield_per=BATCH))
 
 
 def entry_view(entry: AuditEntry) -> dict[str, Any]:
@@ -183,8 +194,8 @@ def csv_chunks(rows: Iterator[AuditEntry]) -> Iterator[bytes]:
     yield _drain(buffer)
 
 
-def _newest_first(filters: AuditFilters) -> Select[AuditEntry]:
-    return select(AuditEntry).where(*filters.clause()).order_by(AuditEntry.seq.desc())
+def _newest_first(conditions: list[ColumnElement[bool]]) -> Select[AuditEntry]:
+    return select(AuditEntry).where(*conditions).order_by(AuditEntry.seq.desc())
 
 
 def _moment(text: str | None, name: str, *, end: bool) -> datetime | None:

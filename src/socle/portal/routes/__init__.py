@@ -8,6 +8,7 @@ from socle.portal.csrf import check_csrf
 from socle.portal.routes import (
     about,
     account,
+    audit,
     catalog,
     charts,
     comments,
@@ -47,5 +48,6 @@ for family in (
     usage,
     about,
     retention,
+    audit,
 ):
     router.include_router(family.router)

@@ -18,6 +18,7 @@ from socle.core.organizations import list_organizations
 from socle.core.tokens import DEFAULT_DAYS, create_token, list_tokens, revoke_token, token_state
 from socle.core.users import change_password, get_user_by_id
 from socle.errors import InputError, NotFoundError, SocleError
+from socle.governance.audit import can_read_audit
 from socle.governance.identity import ROLE_LABELS_FR, SCOPE_LABELS_FR
 from socle.governance.policy import ADMIN, Principal
 from socle.instance import Instance
@@ -80,6 +81,7 @@ def _page(
         totp_missing=user.is_superadmin and required and not user.totp_enabled,
         tokens=[(token, token_state(token)) for token in list_tokens(instance, user.id)],
         notifications=participation.inbox(instance, principal, limit=20),
+        audit_reader=can_read_audit(principal),
         scopes=SCOPE_LABELS_FR,
         default_days=DEFAULT_DAYS,
         flash=request.session.pop("flash", None),
