@@ -13,12 +13,14 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from socle.core import quality
 from socle.core.catalog import apply_metadata
@@ -44,7 +46,14 @@ RAW_DIR = "raw"
 DERIVED_DIR = "derived"
 COMMIT_ATTEMPTS = 5
 # What each way of writing a version is called in the audit log.
-AUDIT_ACTIONS = {"ingest": "write/version", "rollback": "write/rollback", "clean": "write/clean"}
+AUDIT_ACTIONS = {
+    "ingest": "write/version",
+    "rollback": "write/rollback",
+    "clean": "write/clean",
+    "anonymise": "write/anonymise",
+}
+# Adds records of a derivation in the new version's transaction (see add_derived_version).
+OnCommit = Callable[[Session, Dataset, Version], None]
 
 
 @dataclass(frozen=True)
@@ -199,6 +208,62 @@ def clean_version(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return _commit(instance, principal, staging, staged, slug, method="clean")
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What a derivation wrote to the staging folder's data file."""
+
+    row_count: int
+    schema: dict[str, Any]
+    details: dict[str, Any]
+
+
+def add_derived_version(
+    instance: Instance,
+    principal: Principal,
+    slug: str,
+    input_file: Path,
+    derive: Callable[[Path], Derived],
+    *,
+    method: str,
+    organization: str | None = None,
+    metadata: DatasetMetadata | None = None,
+    on_commit: OnCommit | None = None,
+) -> Version:
+    """A new version of ``slug`` (created if needed) whose rows ``derive`` writes as Parquet
+    to the path it is given; ``input_file`` (the declaration it ran) is kept as the input."""
+    target = _check_writable(instance, principal, slug, organization, None, AUDIT_ACTIONS[method])
+    options = ReadOptions(memory_limit=instance.settings.ingest_memory_limit)
+    staging = instance.lake.new_staging()
+    try:
+        raw_digest = _keep_input(staging, input_file)
+        derived = derive(staging / DATA_FILE)
+        staged = _staged(
+            staging,
+            input_file.name,
+            raw_digest,
+            format="parquet",
+            row_count=derived.row_count,
+            schema=derived.schema,
+            details=derived.details,
+            warnings=[],
+        )
+        staged = _assessed(instance, principal, staging, staged, target, options, raw_is_data=False)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return _commit(
+        instance,
+        principal,
+        staging,
+        staged,
+        slug,
+        method=method,
+        organization=organization,
+        metadata=metadata,
+        on_commit=on_commit,
+    )
 
 
 def list_versions(instance: Instance, principal: Principal, slug: str) -> list[Version]:
@@ -398,6 +463,7 @@ def _commit(
     metadata: DatasetMetadata | None = None,
     rolled_back_from: int | None = None,
     pinned: RegisteredSchema | None = None,
+    on_commit: OnCommit | None = None,
 ) -> Version:
     """Publish the staged folder and record it in one transaction, or leave no trace."""
     version = Version(
@@ -436,6 +502,8 @@ def _commit(
                     version.dataset_id = dataset.id
                     version.lake_key = published_key
                     session.add(version)
+                    if on_commit is not None:
+                        on_commit(session, dataset, version)
                 return version
             except IntegrityError:
                 continue  # another writer took this number or slug: read again and retry
