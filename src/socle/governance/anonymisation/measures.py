@@ -120,7 +120,10 @@ def aggregate(
     for name in declared.sum:
         if not types[name].upper().startswith(NUMERIC):
             raise InputError(f"aggregate.sum : la colonne « {name} » n'est pas un nombre")
-        sums.append(f", sum({identifier(name)}) AS {identifier(name)}")
+        total = f"sum({identifier(name)})"
+        if not types[name].upper().startswith(("FLOAT", "DOUBLE", "DECIMAL")):
+            total = f"CAST({total} AS BIGINT)"  # DuckDB sums integers as HUGEINT
+        sums.append(f", {total} AS {identifier(name)}")
     count = identifier(declared.count)
     con.execute(
         f"CREATE TEMP TABLE cells AS SELECT {keys}, count(*) AS {count}{''.join(sums)} "  # noqa: S608
