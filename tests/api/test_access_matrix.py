@@ -190,6 +190,8 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/demandes/{request_id}"): "listing",
     ("GET", "/demandes/nouvelle"): "listing",
     ("POST", "/demandes/nouvelle"): "form",
+    # Anonymisation: a derived dataset's report, for its readers (tests/api/test_anonymisation).
+    ("GET", "/api/v1/datasets/{slug}/anonymisation"): "dataset",
 }
 # Routes serving geographic datasets only (every dataset here is geographic; tests/api/test_ogc
 # imports this to run its own check).
