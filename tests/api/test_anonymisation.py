@@ -4,7 +4,6 @@ the source kept behind the policy."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import yaml
