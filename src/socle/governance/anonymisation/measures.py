@@ -51,10 +51,12 @@ def k_anonymise(
         f"CREATE TEMP TABLE sized AS SELECT *, count(*) OVER (PARTITION BY {keys}) "  # noqa: S608
         f"AS {CLASS_SIZE} FROM {table}"
     )
+    # Each class of n rows adds n × 1/n: the sums count classes without a DISTINCT.
     total, rare, classes, rare_classes = one_row(
         con,
         f"SELECT count(*), count_if({CLASS_SIZE} < {declared.k}), "  # noqa: S608
-        f"count(DISTINCT ({keys})), count(DISTINCT ({keys})) FILTER ({CLASS_SIZE} < {declared.k}) "
+        f"coalesce(round(sum(1 / {CLASS_SIZE})), 0), "
+        f"coalesce(round(sum(1 / {CLASS_SIZE}) FILTER ({CLASS_SIZE} < {declared.k})), 0) "
         "FROM sized",
     )
     allowed = total == 0 or rare / total <= declared.max_suppression

@@ -51,9 +51,11 @@ def anonymise(
     """Apply ``recipe`` to the version's files; write ``target`` unless it is None."""
     try:
         with session(work_dir, memory_limit) as con:
-            con.execute(f"CREATE TABLE t0 AS SELECT * FROM {parquet_source(sources)}")  # noqa: S608
-            (rows_in,) = one_row(con, "SELECT count(*) FROM t0")
-            table, log, touched = _steps(con, recipe, pads, outlines)
+            source = parquet_source(sources)
+            (rows_in,) = one_row(con, f"SELECT count(*) FROM {source}")  # noqa: S608
+            relation, values, log, touched = _steps(con, source, recipe, pads, outlines)
+            con.execute(f"CREATE TABLE steps_out AS SELECT * FROM {relation}", values)  # noqa: S608
+            table = "steps_out"
             types = dict(describe(con, table))
             report: dict[str, Any] = {"rows_in": int(rows_in), "steps": log}
             quasi = recipe.k_anonymity
@@ -97,19 +99,27 @@ def anonymise(
 
 def _steps(
     con: duckdb.DuckDBPyConnection,
+    source: str,
     recipe: r.Recipe,
     pads: HmacPads | None,
     outlines: Mapping[int, Outlines],
-) -> tuple[str, list[dict[str, Any]], set[str]]:
-    """Run the steps; the last table's name, one log entry per step, the columns changed."""
+) -> tuple[str, dict[str, Any], list[dict[str, Any]], set[str]]:
+    """The steps as one nested SELECT over ``source`` (DuckDB runs it in a single pass when
+    it is materialised), with its bound values; one log entry per step; the columns changed.
+
+    The communes step needs a numbered table: the SELECT so far is materialised before it.
+    """
+    relation, values = source, {}
     log: list[dict[str, Any]] = []
     touched: set[str] = set()
     for number, step in enumerate(recipe.steps, start=1):
-        before, after = f"t{number - 1}", f"t{number}"
-        cols = Columns(dict(describe(con, before)), number, step.step)
+        types = con.execute(f"DESCRIBE SELECT * FROM {relation}", values).fetchall()  # noqa: S608
+        cols = Columns({row[0]: row[1] for row in types}, number, step.step)
         entry: dict[str, Any] = step.model_dump(mode="json", exclude_none=True)
         if isinstance(step, r.GeneraliseCoordinates) and step.to == "commune":
-            entry.update(to_communes(con, before, after, step, cols, outlines[number]))
+            con.execute(f"CREATE TABLE m{number} AS SELECT * FROM {relation}", values)  # noqa: S608
+            entry.update(to_communes(con, f"m{number}", f"t{number}", step, cols, outlines[number]))
+            relation, values = f"t{number}", {}
             touched |= {step.into}
         else:
             select = SQL_STEPS[type(step)](step, cols, pads)
@@ -118,16 +128,13 @@ def _steps(
             listed = ", ".join(f"{sql} AS {identifier(n)}" for n, sql in select.columns.items())
             if select.nulled:
                 counted = ", ".join(f"count_if({sql})" for sql in select.nulled.values())
-                found = one_row(con, f"SELECT {counted} FROM {before}")  # noqa: S608
-                entry["nulled"] = dict(zip(select.nulled, (int(n) for n in found), strict=True))
-            con.execute(
-                f"CREATE TABLE {after} AS SELECT {listed} FROM {before}",  # noqa: S608
-                select.values,
-            )
+                found = con.execute(f"SELECT {counted} FROM {relation}", values).fetchall()  # noqa: S608
+                entry["nulled"] = dict(zip(select.nulled, (int(n) for n in found[0]), strict=True))
+            relation = f"(SELECT {listed} FROM {relation})"  # noqa: S608
+            values = {**values, **select.values}
             touched |= {n for n, sql in select.columns.items() if sql != identifier(n)}
-        con.execute(f"DROP TABLE {before}")
         log.append(entry)
-    return f"t{len(recipe.steps)}", log, touched
+    return relation, values, log, touched
 
 
 def _kept_types(schema: Mapping[str, Any], columns: list[str], touched: set[str]) -> dict[str, str]:
