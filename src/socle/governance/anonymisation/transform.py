@@ -109,7 +109,8 @@ def _steps(
 
     The communes step needs a numbered table: the SELECT so far is materialised before it.
     """
-    relation, values = source, {}
+    relation = source
+    values: dict[str, Any] = {}
     log: list[dict[str, Any]] = []
     touched: set[str] = set()
     for number, step in enumerate(recipe.steps, start=1):
