@@ -28,6 +28,7 @@ from socle.core.metadata import DatasetMetadata, check_slug
 from socle.core.schemas import SchemaRef, find_schema, table_schema
 from socle.core.vocabularies import AccessLevel
 from socle.errors import ConflictError, InputError, NotFoundError, UnreadableFileError
+from socle.governance.anonymisation.lineage import guard_public_output
 from socle.governance.audit import AuditEvent
 from socle.governance.policy import Action, Principal, require
 from socle.ingest import read_file
@@ -504,6 +505,7 @@ def _commit(
                     session.add(version)
                     if on_commit is not None:
                         on_commit(session, dataset, version)
+                    guard_public_output(dataset)
                 return version
             except IntegrityError:
                 continue  # another writer took this number or slug: read again and retry

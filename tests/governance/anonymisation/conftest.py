@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import random
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from socle.core.metadata import DatasetMetadata
 from socle.core.versions import add_version
 from socle.governance.policy import ADMIN
 from socle.instance import Instance, open_instance
+from tests.conftest import postgres_database
 
 KEY = "clé-de-test-0123456789abcdef"
 PEOPLE = 20_000
@@ -61,16 +63,33 @@ def people() -> list[dict[str, Any]]:
     return population()
 
 
+def _with_patients(inst: Instance, folder: Path, people: list[dict[str, Any]]) -> Instance:
+    metadata = DatasetMetadata(title="Patients", access="restricted", personal_data=True)
+    add_version(
+        inst, ADMIN, write_csv(folder / "patients.csv", people), "patients", metadata=metadata
+    )
+    return inst
+
+
 @pytest.fixture
 def home(tmp_path: Path, people: list[dict[str, Any]]) -> Iterator[Instance]:
     """An instance holding ``patients``: restricted, flagged as personal data."""
     inst = open_instance(Settings(home=tmp_path / "home", pseudonymisation_key=KEY))
-    metadata = DatasetMetadata(title="Patients", access="restricted", personal_data=True)
-    add_version(
-        inst, ADMIN, write_csv(tmp_path / "patients.csv", people), "patients", metadata=metadata
-    )
-    yield inst
+    yield _with_patients(inst, tmp_path, people)
     inst.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_home(
+    request: pytest.FixtureRequest, tmp_path: Path, people: list[dict[str, Any]]
+) -> Iterator[Instance]:
+    """The same on each metadata backend."""
+    with ExitStack() as stack:
+        url = stack.enter_context(postgres_database()) if request.param == "postgresql" else None
+        settings = Settings(home=tmp_path / "home", database_url=url, pseudonymisation_key=KEY)
+        inst = open_instance(settings)
+        yield _with_patients(inst, tmp_path, people)
+        inst.close()
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from socle.governance.policy import ADMIN
 from socle.instance import Instance, open_instance
 from socle.storage.anonymisation import AnonymisationRun
 from socle.storage.tables import AuditEntry, Dataset
-from tests.governance.anonymisation.conftest import KEY, recipe
+from tests.governance.anonymisation.conftest import KEY, recipe, write_csv
 
 Recipe = Callable[..., Path]
 QUASI = ("age", "sexe", "code_postal", "date_naissance")
@@ -69,7 +69,10 @@ def test_output_is_k_anonymous_by_an_independent_group_by(
     assert {r["age"] for r in rows} <= {f"{a}-{a + 9}" for a in range(0, 100, 10)}
 
 
-def test_the_output_is_a_new_dataset_with_its_lineage(home: Instance, recipe_file: Recipe) -> None:
+def test_the_output_is_a_new_dataset_with_its_lineage(
+    any_home: Instance, recipe_file: Recipe
+) -> None:
+    home = any_home
     result = run_recipe(home, ADMIN, recipe_file(recipe()))
     assert result.version is not None and result.version.method == "anonymise"
     with home.db.session() as session:
@@ -158,8 +161,9 @@ def test_small_counts_are_suppressed_in_an_aggregate(
 
 
 def test_thresholds_unmet_mean_not_publishable_and_public_refused(
-    home: Instance, recipe_file: Recipe
+    any_home: Instance, recipe_file: Recipe
 ) -> None:
+    home = any_home
     strict = recipe(
         k_anonymity={"quasi_identifiers": list(QUASI), "k": 50, "max_suppression": 0.05},
         l_diversity={"sensitive": ["diagnostic"], "l": 2},
@@ -201,6 +205,20 @@ def test_a_public_output_receiving_an_unmet_run_is_refused(
     assert versions.get_version(home, ADMIN, "patients-anonymises").number == 1
 
 
+def test_only_a_publishable_run_adds_versions_to_a_public_output(
+    home: Instance, recipe_file: Recipe, tmp_path: Path, people: list[dict[str, Any]]
+) -> None:
+    published = recipe(output={"dataset": "patients-anonymises", "access": "public"})
+    run_recipe(home, ADMIN, recipe_file(published))
+    raw = write_csv(tmp_path / "brut.csv", people[:100])
+    with pytest.raises(InputError, match="seule une anonymisation"):
+        versions.add_version(home, ADMIN, raw, "patients-anonymises")
+    run_recipe(home, ADMIN, recipe_file(published))  # a second publishable run is fine
+    with pytest.raises(InputError, match="seule une anonymisation"):
+        versions.rollback(home, ADMIN, "patients-anonymises", 1)
+    assert versions.get_version(home, ADMIN, "patients-anonymises").number == 2
+
+
 def test_a_dry_run_writes_nothing_but_is_audited(home: Instance, recipe_file: Recipe) -> None:
     result = run_recipe(home, ADMIN, recipe_file(recipe()), dry_run=True)
     assert result.version is None and result.report["dry_run"] is True
@@ -218,8 +236,6 @@ def test_a_dry_run_writes_nothing_but_is_audited(home: Instance, recipe_file: Re
 def test_without_a_key_pseudonymising_is_refused(
     tmp_path: Path, recipe_file: Recipe, people: list[dict[str, Any]]
 ) -> None:
-    from tests.governance.anonymisation.conftest import write_csv
-
     inst = open_instance(Settings(home=tmp_path / "nokey"))
     try:
         versions.add_version(inst, ADMIN, write_csv(tmp_path / "p.csv", people[:50]), "patients")

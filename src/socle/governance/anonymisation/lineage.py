@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
-from socle.errors import NotFoundError
+from socle.core.vocabularies import AccessLevel
+from socle.errors import InputError, NotFoundError
 from socle.governance.audit import AuditEvent
 from socle.governance.policy import Action, Principal, decide, require
 from socle.instance import Instance
@@ -61,6 +62,22 @@ def publishable_output(dataset: Dataset) -> bool:
         select(AnonymisationRun.publishable).where(AnonymisationRun.output_version_id == latest)
     )
     return bool(run)
+
+
+def guard_public_output(dataset: Dataset) -> None:
+    """Refuse a new version of a public personal-data dataset unless it is itself the output
+    of an anonymisation that met its thresholds (an ingest, a rollback or a cleaning cannot
+    replace anonymised rows). Called as each version commits, after its lineage is added."""
+    if (
+        dataset.personal_data
+        and dataset.access == AccessLevel.PUBLIC
+        and not publishable_output(dataset)
+    ):
+        raise InputError(
+            f"« {dataset.slug} » est public et contient des données personnelles : seule une "
+            "anonymisation qui atteint ses seuils peut lui ajouter une version "
+            "(socle anonymise, voir docs/anonymisation.md)"
+        )
 
 
 def latest_report(instance: Instance, principal: Principal, slug: str) -> RunView | None:
