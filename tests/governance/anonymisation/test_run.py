@@ -259,3 +259,18 @@ def test_a_key_file_inside_the_lake_is_refused(tmp_path: Path) -> None:
     assert load_key(Settings(home=tmp_path / "h", pseudonymisation_key_file=tmp_path / "cle"))
     with pytest.raises(InputError, match="trop courte"):
         load_key(Settings(home=tmp_path / "h", pseudonymisation_key="court"))
+
+
+def test_the_key_is_a_secret_of_the_environment_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from socle.config import load_settings
+
+    monkeypatch.setenv("SOCLE_HOME", str(tmp_path))
+    monkeypatch.setenv("SOCLE_PSEUDONYMISATION_KEY", KEY)
+    assert load_settings().public_items()["pseudonymisation_key"] == "***"
+    assert KEY not in str(load_settings().public_items())
+    monkeypatch.delenv("SOCLE_PSEUDONYMISATION_KEY")
+    (tmp_path / "socle.toml").write_text(f'pseudonymisation_key = "{KEY}"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="environnement seulement"):
+        load_settings()
