@@ -18,7 +18,10 @@ from socle.governance.anonymisation import recipe as r
 from socle.governance.anonymisation.key import HmacPads
 from socle.sql import identifier
 
-NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL")
+NUMERIC = (
+    *("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL"),
+    *("UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"),
+)
 TEMPORAL = ("DATE", "TIMESTAMP")
 METRES_PER_DEGREE = 111_320.0
 DATE_FORMATS = {"week": "'%G-W%V'", "month": "'%Y-%m'"}
