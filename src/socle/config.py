@@ -140,6 +140,20 @@ class Settings(BaseSettings):
         ge=1,
         description="Days the audit log keeps its entries; `socle audit purge` removes older ones.",
     )
+    pseudonymisation_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Secret key of the HMAC-SHA256 pseudonyms of `socle anonymise` (16 bytes at least; "
+            "environment only). Keep it: another key gives other pseudonyms."
+        ),
+    )
+    pseudonymisation_key_file: Path | None = Field(
+        default=None,
+        description=(
+            "File holding the pseudonymisation key instead (outside the lake, readable by "
+            "Socle's account only)."
+        ),
+    )
 
     retention_daily_at: time | None = Field(
         default=None,
@@ -150,7 +164,13 @@ class Settings(BaseSettings):
         ),
     )
 
-    @field_validator("map_base_dataset", "map_tile_url", "retention_daily_at", mode="before")
+    @field_validator(
+        "map_base_dataset",
+        "map_tile_url",
+        "retention_daily_at",
+        "pseudonymisation_key_file",
+        mode="before",
+    )
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         return value or None
@@ -183,10 +203,11 @@ class Settings(BaseSettings):
         items["lake_path"] = str(self.effective_lake_path)
         items["home"] = str(self.home)
         items["session_signing_key"] = "***" if self.session_signing_key else None
+        items["pseudonymisation_key"] = "***" if self.pseudonymisation_key else None
         return items
 
 
-SECRETS = {"session_signing_key"}
+SECRETS = {"session_signing_key", "pseudonymisation_key"}
 
 
 def _mask_password(url: str) -> str:

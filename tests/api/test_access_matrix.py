@@ -215,6 +215,8 @@ ROUTES: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v1/datasets/{slug}/retention"): "dataset_write",
     ("GET", "/api/v1/organizations/{slug}/retention"): "oversight",
     ("GET", "/organisations/{slug}/conservation"): "oversight",
+    # Anonymisation: a derived dataset's report, for its readers (tests/api/test_anonymisation).
+    ("GET", "/api/v1/datasets/{slug}/anonymisation"): "dataset",
 }
 # Who edits each level's dataset (« steward » is the référent of « niveau-internal » only).
 WRITES: dict[str, set[str]] = {

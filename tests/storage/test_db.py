@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from socle.instance import Instance
 from socle.storage.tables import Base
 
-HEAD = "0010"
+HEAD = "0011"
 
 
 def test_migrations_create_the_catalog_tables(any_instance: Instance) -> None:
@@ -33,6 +33,7 @@ def test_migrations_create_the_catalog_tables(any_instance: Instance) -> None:
         "agreement_datasets",
         "grants",
         "version_purges",
+        "anonymisation_runs",
         "alembic_version",
     } <= tables
 

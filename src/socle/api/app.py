@@ -11,6 +11,7 @@ from socle import __version__, portal
 from socle.api import docs, problems
 from socle.api.auth import install_sessions
 from socle.api.client_address import ClientAddress
+from socle.api.routes import anonymisation as anonymisation_routes
 from socle.api.routes import (
     audit,
     ckan,
@@ -83,6 +84,7 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     app.include_router(ods.router)
     app.include_router(ckan.router)
     app.include_router(ogc.router)
+    app.include_router(anonymisation_routes.router, prefix="/api/v1")
     node_modules = find_node_modules(settings.assets_dir)
     docs.mount(app, node_modules)
     portal.mount(app, node_modules)

@@ -9,6 +9,7 @@ import typer
 from socle.cli import audit, datasets, exports, moderation, orgs, schemas, sharing, tokens, users
 from socle.cli import retention as retention_cli
 from socle.cli._common import console, fails_cleanly, instance
+from socle.cli.anonymisation import anonymisation_app, anonymise
 from socle.cli.clean import clean
 from socle.cli.ingest import ingest
 from socle.cli.quality import validate
@@ -39,6 +40,8 @@ app.command(name="ingest")(ingest)
 app.command(name="validate")(validate)
 app.command(name="clean")(clean)
 app.command(name="stats")(stats)
+app.add_typer(anonymisation_app, name="anonymisation")
+app.command(name="anonymise")(anonymise)
 
 
 @app.command()

@@ -13,12 +13,14 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from socle.core import quality
 from socle.core.catalog import apply_metadata
@@ -26,6 +28,7 @@ from socle.core.metadata import DatasetMetadata, check_slug
 from socle.core.schemas import SchemaRef, find_schema, table_schema
 from socle.core.vocabularies import AccessLevel
 from socle.errors import ConflictError, GoneError, InputError, NotFoundError, UnreadableFileError
+from socle.governance.anonymisation.lineage import guard_public_output
 from socle.governance.audit import AuditEvent
 from socle.governance.policy import Action, Principal, require
 from socle.ingest import read_file
@@ -59,7 +62,10 @@ AUDIT_ACTIONS = {
     "rollback": "write/rollback",
     "clean": "write/clean",
     "retention": "write/retention",
+    "anonymise": "write/anonymise",
 }
+# Adds records of a derivation in the new version's transaction (see add_derived_version).
+OnCommit = Callable[[Session, Dataset, Version], None]
 
 
 @dataclass(frozen=True)
@@ -233,37 +239,84 @@ def filtered_version(
     ``note`` is kept as the version's input (it says why the rows were chosen); ``lineage``
     joins the source version in the version's details. Retention uses it to drop expired rows.
     """
-    target = _check_writable(instance, principal, slug, None, None, AUDIT_ACTIONS[method])
-    if target.previous is None or target.previous.id != source.id:
-        raise ConflictError(f"Une nouvelle version de « {slug} » est arrivée entre-temps, relancez")
-    options = ReadOptions(memory_limit=instance.settings.ingest_memory_limit)
-    staging = instance.lake.new_staging()
-    try:
-        raw_digest = _keep_input(staging, note)
+
+    def derive(data_file: Path) -> Derived:
         sql, parameters = rows
-        with duckdb_session(staging, options.memory_limit) as con:
+        with duckdb_session(data_file.parent, instance.settings.ingest_memory_limit) as con:
             [(row_count,)] = con.execute(
-                f"COPY ({sql}) TO {literal(str(staging / DATA_FILE))} "
-                "(FORMAT parquet, COMPRESSION zstd)",
+                f"COPY ({sql}) TO {literal(str(data_file))} (FORMAT parquet, COMPRESSION zstd)",
                 parameters,
             ).fetchall()
         details = {"lineage": {"source_version": source.number, "source_version_id": source.id}}
         details["lineage"].update(lineage)
+        return Derived(row_count, source.table_schema, details, format=source.format)
+
+    return add_derived_version(
+        instance, principal, slug, note, derive, method=method, derived_from=source
+    )
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What a derivation wrote to the staging folder's data file."""
+
+    row_count: int
+    schema: dict[str, Any]
+    details: dict[str, Any]
+    format: str = "parquet"  # the format the version is listed under
+
+
+def add_derived_version(
+    instance: Instance,
+    principal: Principal,
+    slug: str,
+    input_file: Path,
+    derive: Callable[[Path], Derived],
+    *,
+    method: str,
+    organization: str | None = None,
+    metadata: DatasetMetadata | None = None,
+    on_commit: OnCommit | None = None,
+    derived_from: Version | None = None,
+) -> Version:
+    """A new version of ``slug`` (created if needed) whose rows ``derive`` writes as Parquet
+    to the path it is given; ``input_file`` (the declaration it ran) is kept as the input.
+    ``derived_from``, a version of ``slug`` itself, must still be its latest."""
+    target = _check_writable(instance, principal, slug, organization, None, AUDIT_ACTIONS[method])
+    if derived_from is not None and (
+        target.previous is None or target.previous.id != derived_from.id
+    ):
+        raise ConflictError(f"Une nouvelle version de « {slug} » est arrivée entre-temps, relancez")
+    options = ReadOptions(memory_limit=instance.settings.ingest_memory_limit)
+    staging = instance.lake.new_staging()
+    try:
+        raw_digest = _keep_input(staging, input_file)
+        derived = derive(staging / DATA_FILE)
         staged = _staged(
             staging,
-            note.name,
+            input_file.name,
             raw_digest,
-            format=source.format,
-            row_count=row_count,
-            schema=source.table_schema,
-            details=details,
+            format=derived.format,
+            row_count=derived.row_count,
+            schema=derived.schema,
+            details=derived.details,
             warnings=[],
         )
         staged = _assessed(instance, principal, staging, staged, target, options, raw_is_data=False)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return _commit(instance, principal, staging, staged, slug, method=method)
+    return _commit(
+        instance,
+        principal,
+        staging,
+        staged,
+        slug,
+        method=method,
+        organization=organization,
+        metadata=metadata,
+        on_commit=on_commit,
+    )
 
 
 def list_versions(instance: Instance, principal: Principal, slug: str) -> list[Version]:
@@ -475,6 +528,7 @@ def _commit(
     metadata: DatasetMetadata | None = None,
     rolled_back_from: int | None = None,
     pinned: RegisteredSchema | None = None,
+    on_commit: OnCommit | None = None,
 ) -> Version:
     """Publish the staged folder and record it in one transaction, or leave no trace."""
     version = Version(
@@ -513,6 +567,9 @@ def _commit(
                     version.dataset_id = dataset.id
                     version.lake_key = published_key
                     session.add(version)
+                    if on_commit is not None:
+                        on_commit(session, dataset, version)
+                    guard_public_output(dataset)
                 return version
             except IntegrityError:
                 continue  # another writer took this number or slug: read again and retry

@@ -14,6 +14,7 @@ from socle.core import versions
 from socle.core.records import known_export, readable_whole
 from socle.core.usage import reports
 from socle.core.views import version_view
+from socle.governance.anonymisation.lineage import latest_report as anonymisation_report
 from socle.governance.policy import Principal
 from socle.instance import Instance
 from socle.portal.preview import FILTER_PREFIX, field_reference
@@ -44,6 +45,7 @@ def dataset_page(
         tab="informations",
         versions=[version_view(v) for v in versions.list_versions(instance, principal, slug)],
         usage=reports.dataset_usage(instance, principal, slug),
+        anonymisation=anonymisation_report(instance, principal, slug),
         **participation_context(request, instance, principal, slug),
         **context,
     )
