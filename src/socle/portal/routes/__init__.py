@@ -17,6 +17,8 @@ from socle.portal.routes import (
     login,
     maps,
     moderation,
+    oidc,
+    oidc_logout,
     organizations,
     quality,
     reuses,
@@ -45,5 +47,7 @@ for family in (
     account,
     usage,
     about,
+    oidc,
+    oidc_logout,
 ):
     router.include_router(family.router)
