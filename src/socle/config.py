@@ -96,6 +96,10 @@ class OidcProvider(BaseModel):
             raise ValueError("attendu : une URL https:// (http seulement sur la boucle locale)")
         return value.rstrip("/")
 
+    def label(self, name: str) -> str:
+        """The name people see: the title, else ProConnect's, else the configured name."""
+        return self.title or ("ProConnect" if self.kind == "proconnect" else name)
+
     @property
     def effective_scopes(self) -> list[str]:
         if self.scopes is not None:

@@ -190,7 +190,21 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/demandes/{request_id}"): "listing",
     ("GET", "/demandes/nouvelle"): "listing",
     ("POST", "/demandes/nouvelle"): "form",
+    # oidc: the sign-in flow's routes hold no data; here no provider is configured, so they
+    # do not exist (404), and a logout return nobody asked for is refused (400).
+    ("GET", "/connexion/oidc/{provider}"): "signed_in",
+    ("GET", "/connexion/oidc/{provider}/retour"): "signed_in",
+    ("GET", "/deconnexion/retour"): "signed_in",
 }
+# oidc
+for _statuses in (SIGNED_IN_GET, ANONYMOUS_GET):
+    _statuses.update(
+        {
+            "/connexion/oidc/{provider}": 404,
+            "/connexion/oidc/{provider}/retour": 404,
+            "/deconnexion/retour": 400,
+        }
+    )
 # Routes serving geographic datasets only (every dataset here is geographic; tests/api/test_ogc
 # imports this to run its own check).
 GEO_ONLY = "/api/ogc/collections/{slug}"

@@ -134,6 +134,13 @@ def complete(
             "Le fournisseur d'identité n'a pas envoyé de code de connexion.", detail="no code"
         )
     metadata = discover(provider)
+    # RFC 9207: a provider that names itself in its answer must name the configured issuer.
+    if "iss" in params and params["iss"].rstrip("/") != metadata.issuer:
+        raise SignInFailed(
+            "Cette réponse vient d'un autre fournisseur d'identité que celui choisi : la "
+            "connexion est refusée.",
+            detail=f"authorization response iss={params['iss'][:200]}",
+        )
     answer = _exchange(provider, metadata, code, pending, redirect_uri)
     id_token = answer.get("id_token")
     if not isinstance(id_token, str):

@@ -42,7 +42,7 @@ def buttons(request: Request, next_path: str) -> list[Button]:
     providers: dict[str, OidcProvider] = request.app.state.settings.oidc_providers
     return [
         Button(
-            title=provider.title or ("ProConnect" if provider.kind == "proconnect" else name),
+            title=provider.label(name),
             href=f"/connexion/oidc/{name}?{query}",
             proconnect=provider.kind == "proconnect",
         )

@@ -47,7 +47,7 @@ def provider_logout(request: Request, base_url: str) -> Response | None:
     if url is None:
         return None
     request.session[LOGOUT_STATE] = state
-    title = settings.title or came_from["provider"]
+    title = settings.label(came_from["provider"])
     return render(request, "logout_provider.html", headers=NO_STORE, provider=title, url=url)
 
 
