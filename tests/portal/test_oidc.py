@@ -20,7 +20,9 @@ from socle.core.users import create_user
 from socle.instance import Instance, open_instance
 from socle.storage.identities import ExternalIdentity
 from socle.storage.tables import AuditEntry, Membership, User
+from tests.oidc import _provider
 from tests.oidc._provider import SITE, Browser, openid_provider
+from tests.portal._html import check_page
 
 # Socle's name for each client of the provider (tests/oidc/provider.mjs).
 CLIENTS = {
@@ -227,6 +229,7 @@ def test_sign_out_ends_the_provider_session_too(world: tuple[Instance, Browser])
     assert token is not None
     page = browser.app.post("/deconnexion", data={"csrf_token": token.group(1)})
     assert page.status_code == 200 and "Se déconnecter aussi de ProConnect" in page.text
+    assert check_page(page.text) == []
     assert signed_in_as(browser) is None
     link = re.search(r'href="(http://127\.0\.0\.1:\d+/session/end\?[^"]+)"', page.text)
     assert link is not None
@@ -257,7 +260,7 @@ def test_sign_out_ends_the_provider_session_too(world: tuple[Instance, Browser])
 def test_the_sign_in_page_offers_the_providers(world: tuple[Instance, Browser]) -> None:
     _, browser = world
     page = browser.app.get("/connexion?suivant=/organisations")
-    assert "Se connecter avec ProConnect" in page.text
+    assert "Se connecter avec ProConnect" in page.text and check_page(page.text) == []
     assert 'href="/connexion/oidc/test?suivant=%2Forganisations"' in page.text
     english = browser.app.get("/connexion?lang=en")
     assert "Sign in with ProConnect" in english.text
@@ -275,3 +278,15 @@ def test_a_provider_that_cannot_create_accounts(tmp_path: Path, issuer: str) -> 
         refused(browser.sign_in("test"), "Aucun compte de la plateforme")
         browser.close()
     instance.close()
+
+
+def test_without_node_these_tests_fail_in_ci(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(_provider, "IN_CI", True)
+    monkeypatch.setattr(_provider.shutil, "which", lambda _name: None)
+    with (
+        pytest.raises(pytest.fail.Exception, match="must run in CI"),
+        openid_provider(tmp_path, ["test"]),
+    ):
+        pass
