@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
@@ -20,6 +21,7 @@ from socle.core.users import create_user
 from socle.instance import Instance, open_instance
 from socle.storage.identities import ExternalIdentity
 from socle.storage.tables import AuditEntry, Membership, User
+from tests.conftest import postgres_database
 from tests.oidc import _provider
 from tests.oidc._provider import SITE, Browser, openid_provider
 from tests.portal._html import check_page
@@ -57,8 +59,22 @@ def providers(issuer: str, **overrides: object) -> dict[str, OidcProvider]:
 
 
 @pytest.fixture
-def world(tmp_path: Path, issuer: str) -> Iterator[tuple[Instance, Browser]]:
-    instance = open_instance(Settings(home=tmp_path / "home", oidc_providers=providers(issuer)))
+def world(
+    request: pytest.FixtureRequest, tmp_path: Path, issuer: str
+) -> Iterator[tuple[Instance, Browser]]:
+    """Socle with the provider's four clients; on SQLite unless a test asks for PostgreSQL."""
+    with ExitStack() as stack:
+        url = None
+        if getattr(request, "param", "sqlite") == "postgresql":
+            url = stack.enter_context(postgres_database())
+        settings = Settings(
+            home=tmp_path / "home", database_url=url, oidc_providers=providers(issuer)
+        )
+        yield from _world(settings)
+
+
+def _world(settings: Settings) -> Iterator[tuple[Instance, Browser]]:
+    instance = open_instance(settings)
     create_organization(instance, "agglo", "Agglomération du Val", siret=SIRET)
     with TestClient(create_app(instance.settings, instance), base_url=SITE) as client:
         browser = Browser(client)
@@ -88,6 +104,9 @@ def signed_in_as(browser: Browser) -> str | None:
     return found.group(0) if found else None
 
 
+@pytest.mark.parametrize(
+    "world", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
 def test_proconnect_sign_in_creates_the_account_and_its_membership(
     world: tuple[Instance, Browser],
 ) -> None:
