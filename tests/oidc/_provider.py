@@ -53,9 +53,9 @@ def _need(condition: bool, why: str) -> None:
 
 
 @contextmanager
-def openid_provider(tmp_path: Path, providers: list[str]) -> Iterator[str]:
+def openid_provider(tmp_path: Path, providers: list[str], site: str = SITE) -> Iterator[str]:
     """Start the provider; yield its issuer URL. ``providers``: Socle's names for it, whose
-    return addresses the provider's clients accept."""
+    return addresses on ``site`` the provider's clients accept."""
     node = shutil.which("node")
     _need(node is not None, "Node.js is not installed")
     _need((REPO / "node_modules" / "oidc-provider").is_dir(), "oidc-provider missing: npm ci")
@@ -63,8 +63,8 @@ def openid_provider(tmp_path: Path, providers: list[str]) -> Iterator[str]:
     config.write_text(
         json.dumps(
             {
-                "redirect_uris": [f"{SITE}/connexion/oidc/{name}/retour" for name in providers],
-                "post_logout_redirect_uris": [f"{SITE}/deconnexion/retour"],
+                "redirect_uris": [f"{site}/connexion/oidc/{name}/retour" for name in providers],
+                "post_logout_redirect_uris": [f"{site}/deconnexion/retour"],
                 "accounts": ACCOUNTS,
             }
         ),

@@ -20,6 +20,9 @@ import { exportJWK, generateKeyPair, importJWK, SignJWT, decodeJwt, decodeProtec
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 
+// The provider's pages: bare HTML, no favicon request.
+const page = (body) => `<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Fournisseur de test</title></head><body>${body}</body></html>`;
+
 async function signingKey(alg, kid) {
   const { privateKey } = await generateKeyPair(alg, { extractable: true });
   return { ...(await exportJWK(privateKey)), kid, alg, use: 'sig' };
@@ -68,7 +71,13 @@ const provider = new Provider(issuer, {
   features: {
     devInteractions: { enabled: false },
     jwtUserinfo: { enabled: true },
-    rpInitiatedLogout: { enabled: true },
+    // Its own plain page: the default one loads web fonts from another site.
+    rpInitiatedLogout: {
+      enabled: true,
+      logoutSource: async (ctx, form) => {
+        ctx.body = page(`${form}<button autofocus type="submit" form="op.logoutForm" name="logout" value="yes">Se déconnecter</button>`);
+      },
+    },
   },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   async findAccount(ctx, id) {
@@ -121,7 +130,7 @@ async function interaction(req, res) {
   }
   if (prompt.name === 'login') {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(
-      `<form method="post" action="/interaction/${uid}/login"><input name="login"></form>`,
+      page(`<form method="post" action="/interaction/${uid}/login"><input name="login"></form>`),
     );
     return;
   }
