@@ -309,3 +309,16 @@ def test_without_node_these_tests_fail_in_ci(
         openid_provider(tmp_path, ["test"]),
     ):
         pass
+
+
+def test_an_unreachable_provider_is_a_clear_error(tmp_path: Path) -> None:
+    down = OidcProvider(issuer="http://127.0.0.1:9", client_id="socle")
+    settings = Settings(home=tmp_path / "home", oidc_providers={"panne": down})
+    instance = open_instance(settings)
+    with TestClient(create_app(settings, instance), base_url=SITE) as client:
+        page = client.get("/connexion/oidc/panne")
+        assert page.status_code == 503 and "ne répond pas" in page.text
+        # A return while it is down is refused and logged.
+        client.get("/connexion/oidc/panne/retour?code=x&state=y")
+    assert audit_actions(instance)[-1] == ("auth/sign-in", "denied", "anonymous")
+    instance.close()

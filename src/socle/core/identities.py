@@ -19,9 +19,8 @@ from socle.config import OidcProvider
 from socle.core.oidc import Claims, SignInFailed
 from socle.core.organizations import normalize_siret
 from socle.core.users import get_user_by_id, normalize_email
-from socle.errors import InputError
+from socle.errors import InputError, SocleError
 from socle.governance import audit
-from socle.governance.audit.chain import append
 from socle.governance.policy import ANONYMOUS, Principal
 from socle.instance import Instance
 from socle.storage.identities import ExternalIdentity
@@ -71,11 +70,12 @@ def sign_in_external(instance: Instance, provider: OidcProvider, claims: Claims)
     return signed
 
 
-def record_refusal(instance: Instance, provider_name: str, error: SignInFailed) -> None:
-    """Log a refused sign-in, in its own transaction (the refused one rolled back)."""
-    details = {"provider": provider_name, "method": "oidc", "reason": error.detail or ""}
+def record_refusal(instance: Instance, provider_name: str, error: SocleError) -> None:
+    """Log a refused or failed sign-in, in its own transaction (the refused one rolled back)."""
+    reason = error.detail or error.type_slug
+    details = {"provider": provider_name, "method": "oidc", "reason": reason}
     with instance.db.session() as session:
-        append(session, audit.occurrence(ANONYMOUS, SIGN_IN, allowed=False, details=details))
+        audit.append(session, audit.occurrence(ANONYMOUS, SIGN_IN, allowed=False, details=details))
 
 
 def _first_sign_in(session: Session, provider: OidcProvider, claims: Claims) -> tuple[User, str]:

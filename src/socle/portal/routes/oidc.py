@@ -17,7 +17,7 @@ from socle.api.auth import sign_in
 from socle.config import OidcProvider
 from socle.core import oidc
 from socle.core.identities import record_refusal, sign_in_external
-from socle.errors import NotFoundError
+from socle.errors import NotFoundError, SocleError
 from socle.portal.rendering import NO_STORE, signed_in
 from socle.portal.routes._deps import BaseUrl, InstanceDep
 from socle.portal.routes._next import safe_next
@@ -87,7 +87,7 @@ def finish(request: Request, provider: str, instance: InstanceDep, base: BaseUrl
         params = dict(request.query_params)
         claims = oidc.complete(settings, pending, params, _return_uri(base, provider))
         user = sign_in_external(instance, settings, claims)
-    except oidc.SignInFailed as error:
+    except SocleError as error:  # refused, or the provider could not be reached
         record_refusal(instance, provider, error)
         raise
     sign_in(request, user)
