@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -64,23 +64,24 @@ def signed(key: Any = RSA, kid: str = "rsa", **changes: Any) -> str:
     return jwt.encode(claims(**changes), key, algorithm, headers={"kid": kid})
 
 
-@pytest.mark.parametrize(
-    ("token", "words"),
-    [
-        (jwt.encode(claims(), "secret-partage-assez-long-pour-hs256", "HS256"), "algorithme"),
-        (jwt.encode(claims(), None, "none"), "algorithme"),
-        (signed(OTHER), "signature fausse"),
-        (signed(aud="autre"), "autre application"),
-        (signed(exp=int(time.time()) - 600), "expiré"),
-        (signed(iss="https://x.example"), "autre émetteur"),
-        (signed(nonce="autre"), "nonce"),
-        (signed(aud=["socle", "b"], azp="b"), "autre application"),
-        ("pas.un.jeton", "illisible"),
-    ],
-)
-def test_refused_tokens_say_why(token: str, words: str) -> None:
+# Made when the test runs: the tokens expire a minute after they are signed.
+REFUSED: list[tuple[Callable[[], str], str]] = [
+    (lambda: jwt.encode(claims(), "secret-partage-assez-long-pour-hs256", "HS256"), "algorithme"),
+    (lambda: jwt.encode(claims(), None, "none"), "algorithme"),
+    (lambda: signed(OTHER), "signature fausse"),
+    (lambda: signed(aud="autre"), "autre application"),
+    (lambda: signed(exp=int(time.time()) - 600), "expiré"),
+    (lambda: signed(iss="https://x.example"), "autre émetteur"),
+    (lambda: signed(nonce="autre"), "nonce"),
+    (lambda: signed(aud=["socle", "b"], azp="b"), "autre application"),
+    (lambda: "pas.un.jeton", "illisible"),
+]
+
+
+@pytest.mark.parametrize(("make", "words"), REFUSED)
+def test_refused_tokens_say_why(make: Callable[[], str], words: str) -> None:
     with pytest.raises(SignInFailed, match=words):
-        check(token)
+        check(make())
 
 
 @pytest.fixture
