@@ -68,3 +68,62 @@ def test_secrets_come_from_the_environment_only(
     monkeypatch.setenv("SOCLE_SESSION_SIGNING_KEY", "from-the-environment")
     settings = load_settings()
     assert settings.public_items()["session_signing_key"] == "***"
+
+
+# oidc
+def test_identity_providers_from_the_file_and_their_secrets_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SOCLE_HOME", str(tmp_path))
+    toml = tmp_path / "socle.toml"
+    toml.write_text(
+        '[oidc_providers.proconnect]\nkind = "proconnect"\n'
+        'issuer = "https://proconnect.example/api/v2/"\nclient_id = "abc"\n'
+        '[oidc_providers.sso-agglo]\nissuer = "https://sso.agglo.fr/realms/agents"\n'
+        'client_id = "socle"\nscopes = ["email"]\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("SOCLE_OIDC_SSO_AGGLO_CLIENT_SECRET", "s3cret")
+    settings = load_settings()
+    proconnect, agglo = settings.oidc_providers["proconnect"], settings.oidc_providers["sso-agglo"]
+    assert proconnect.issuer == "https://proconnect.example/api/v2"
+    assert proconnect.client_secret is None and proconnect.label("proconnect") == "ProConnect"
+    assert "siret" in proconnect.effective_scopes
+    assert proconnect.effective_token_auth_method == "client_secret_post"
+    assert agglo.client_secret is not None and agglo.client_secret.get_secret_value() == "s3cret"
+    assert agglo.effective_scopes == ["openid", "email"]
+    assert agglo.effective_token_auth_method == "client_secret_basic"
+    shown = settings.public_items()["oidc_providers"]
+    assert shown["sso-agglo"]["client_secret"] == "***"
+    assert shown["proconnect"]["client_secret"] is None
+
+    toml.write_text(
+        '[oidc_providers.x]\nissuer = "https://a.example"\nclient_id = "c"\nclient_secret = "no"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="SOCLE_OIDC_X_CLIENT_SECRET"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("providers", "message"),
+    [
+        ({"A b": {"issuer": "https://a.example", "client_id": "c"}}, "nom de fournisseur"),
+        ({"a": {"issuer": "http://sso.example", "client_id": "c"}}, "https://"),
+        ({"a": {"issuer": "https://a.example"}}, "A.CLIENT_ID"),
+        ({"a": {"issuer": "https://a.example", "client_id": "c", "colour": 1}}, "A.COLOUR"),
+    ],
+)
+def test_bad_identity_providers_are_clear_errors(
+    monkeypatch: pytest.MonkeyPatch, providers: dict[str, object], message: str
+) -> None:
+    import json
+
+    monkeypatch.setenv("SOCLE_OIDC_PROVIDERS", json.dumps(providers))
+    with pytest.raises(InputError, match=message):
+        load_settings()
+    monkeypatch.setenv(
+        "SOCLE_OIDC_PROVIDERS",
+        json.dumps({"local": {"issuer": "http://127.0.0.1:8080", "client_id": "c"}}),
+    )
+    assert load_settings().oidc_providers["local"].issuer == "http://127.0.0.1:8080"

@@ -8,16 +8,117 @@ With nothing set, Socle runs embedded: SQLite and a local lake under ``./socle-d
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from datetime import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from socle.errors import InputError
+
+PROVIDER_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+
+
+class OidcProvider(BaseModel):
+    """One OpenID Connect identity provider (ProConnect, Keycloak, Microsoft Entra...).
+
+    Declared in socle.toml under ``[oidc_providers.NAME]`` (or as JSON in
+    ``SOCLE_OIDC_PROVIDERS``); its client secret comes only from the environment variable
+    ``SOCLE_OIDC_<NAME>_CLIENT_SECRET`` (NAME upper-cased, dashes as underscores).
+    """
+
+    model_config = {"extra": "forbid"}
+
+    kind: Literal["oidc", "proconnect"] = Field(
+        default="oidc",
+        description=(
+            "proconnect: the official ProConnect button, its scopes and claims (siret, "
+            "usual_name); oidc: any other provider."
+        ),
+    )
+    title: str = Field(default="", description="Name on the sign-in button; default: NAME.")
+    issuer: str = Field(
+        description="Issuer URL; its /.well-known/openid-configuration is read at sign-in."
+    )
+    client_id: str = Field(min_length=1, description="Client identifier given by the provider.")
+    client_secret: SecretStr | None = Field(
+        default=None, description="From SOCLE_OIDC_<NAME>_CLIENT_SECRET only."
+    )
+    scopes: list[str] | None = Field(
+        default=None,
+        description=(
+            "Scopes asked for; default: openid email profile (oidc), or openid email "
+            "given_name usual_name siret organizational_unit (proconnect)."
+        ),
+    )
+    token_auth_method: Literal["client_secret_basic", "client_secret_post"] | None = Field(
+        default=None,
+        description=(
+            "How the client secret is sent to the token endpoint; default: "
+            "client_secret_post for ProConnect, client_secret_basic otherwise."
+        ),
+    )
+    pkce: bool = Field(default=True, description="Send a PKCE (S256) code challenge.")
+    userinfo: bool = Field(
+        default=True, description="Also read the userinfo endpoint (plain JSON or signed JWT)."
+    )
+    create_users: bool = Field(
+        default=True, description="Create an account on a first sign-in; false: linked ones only."
+    )
+    email_linking: Literal["never", "verified", "trusted"] = Field(
+        default="verified",
+        description=(
+            "First sign-in of an identity whose e-mail is an existing account's: link it "
+            "never, only if the provider says email_verified, or always (trusted: "
+            "ProConnect's professional addresses)."
+        ),
+    )
+    siret_claim: str = Field(
+        default="siret",
+        description="Claim naming the person's establishment (SIRET, 14 digits).",
+    )
+    default_role: Literal["admin", "data_officer", "dpo", "steward", "agent", "partner"] = Field(
+        default="agent",
+        description="Role given in the organization whose SIRET matches, if not yet a member.",
+    )
+
+    @field_validator("issuer")
+    @classmethod
+    def _issuer_url(cls, value: str) -> str:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value)
+        loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+            raise ValueError("attendu : une URL https:// (http seulement sur la boucle locale)")
+        return value.rstrip("/")
+
+    def label(self, name: str) -> str:
+        """The name people see: the title, else ProConnect's, else the configured name."""
+        return self.title or ("ProConnect" if self.kind == "proconnect" else name)
+
+    @property
+    def effective_scopes(self) -> list[str]:
+        if self.scopes is not None:
+            return self.scopes if "openid" in self.scopes else ["openid", *self.scopes]
+        if self.kind == "proconnect":
+            return ["openid", "email", "given_name", "usual_name", "siret", "organizational_unit"]
+        return ["openid", "email", "profile"]
+
+    @property
+    def effective_token_auth_method(self) -> str:
+        if self.token_auth_method is not None:
+            return self.token_auth_method
+        return "client_secret_post" if self.kind == "proconnect" else "client_secret_basic"
+
+
+def secret_variable(provider: str) -> str:
+    """The environment variable holding a provider's client secret."""
+    return f"SOCLE_OIDC_{provider.upper().replace('-', '_')}_CLIENT_SECRET"
 
 
 class Settings(BaseSettings):
@@ -164,6 +265,31 @@ class Settings(BaseSettings):
         ),
     )
 
+    oidc_providers: dict[str, OidcProvider] = Field(
+        default_factory=dict,
+        description=(
+            "OpenID Connect identity providers offered on the sign-in page, by name "
+            "([oidc_providers.NAME] tables in socle.toml; docs/accounts.md)."
+        ),
+    )
+
+    @field_validator("oidc_providers")
+    @classmethod
+    def _provider_names(cls, value: dict[str, OidcProvider]) -> dict[str, OidcProvider]:
+        for name in value:
+            if not PROVIDER_NAME.fullmatch(name):
+                raise ValueError(f"nom de fournisseur « {name} » invalide : a-z, 0-9 et -")
+        return value
+
+    @model_validator(mode="after")
+    def _provider_secrets(self) -> Settings:
+        """Each provider's secret from its environment variable (tests may pass it)."""
+        for name, provider in self.oidc_providers.items():
+            secret = os.environ.get(secret_variable(name))
+            if provider.client_secret is None and secret:
+                provider.client_secret = SecretStr(secret)
+        return self
+
     @field_validator(
         "map_base_dataset",
         "map_tile_url",
@@ -204,6 +330,10 @@ class Settings(BaseSettings):
         items["home"] = str(self.home)
         items["session_signing_key"] = "***" if self.session_signing_key else None
         items["pseudonymisation_key"] = "***" if self.pseudonymisation_key else None
+        for name, provider in self.oidc_providers.items():
+            items["oidc_providers"][name]["client_secret"] = (
+                "***" if provider.client_secret else None
+            )
         return items
 
 
@@ -229,6 +359,13 @@ def _file_values() -> dict[str, Any]:
         raise InputError(
             f"SOCLE_{secret.upper()} est un secret : environnement seulement, pas {path}"
         )
+    providers = values.get("oidc_providers")
+    for name, table in providers.items() if isinstance(providers, dict) else ():
+        if isinstance(table, dict) and "client_secret" in table:
+            raise InputError(
+                f"Le secret du fournisseur « {name} » va dans la variable "
+                f"{secret_variable(name)}, pas dans {path}"
+            )
     # The environment wins over the file.
     return {k: v for k, v in values.items() if f"SOCLE_{k.upper()}" not in os.environ}
 

@@ -88,13 +88,22 @@ SAMPLE_VALUES = {
 CONTRIBUTED: dict[str, str] = {}
 # Routes for the DPO and administrators only: they do not exist for anyone else.
 ADMIN_ONLY = {"superadmin"}
+# The OpenID Connect routes: no provider is configured here, so they do not exist (404), and a
+# logout return nobody asked for is refused (400).
+OIDC_GET = {
+    "/connexion/oidc/{provider}": 404,
+    "/connexion/oidc/{provider}/retour": 404,
+    "/deconnexion/retour": 400,
+}
 SIGNED_IN_GET = {
+    **OIDC_GET,
     "/api/v1/me": 200,
     "/api/v1/me/notifications": 200,
     "/mon-compte": 303,
     "/connexion/code": 303,
 }
 ANONYMOUS_GET = {
+    **OIDC_GET,
     "/api/v1/me": 401,
     "/api/v1/me/notifications": 401,
     "/mon-compte": 303,
@@ -217,6 +226,11 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/organisations/{slug}/conservation"): "oversight",
     # Anonymisation: a derived dataset's report, for its readers (tests/api/test_anonymisation).
     ("GET", "/api/v1/datasets/{slug}/anonymisation"): "dataset",
+    # oidc: the sign-in flow's routes hold no data; here no provider is configured, so they
+    # do not exist (404), and a logout return nobody asked for is refused (400).
+    ("GET", "/connexion/oidc/{provider}"): "signed_in",
+    ("GET", "/connexion/oidc/{provider}/retour"): "signed_in",
+    ("GET", "/deconnexion/retour"): "signed_in",
 }
 # Who edits each level's dataset (« steward » is the référent of « niveau-internal » only).
 WRITES: dict[str, set[str]] = {

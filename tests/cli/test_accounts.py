@@ -110,3 +110,17 @@ def test_organization_members(home: Path) -> None:
     run("orgs", "members", "remove", "agglo", "dpo@agglo.fr")
     assert "dpo@agglo.fr" not in run("orgs", "members", "list", "agglo")
     assert "n'est pas membre" in run("orgs", "members", "remove", "agglo", "dpo@agglo.fr", code=2)
+
+
+# oidc
+def test_orgs_add_with_a_siret(home: Path) -> None:
+    run("orgs", "add", "agglo", "--name", "Agglo du Val", "--siren", "200071751",
+        "--siret", "200 071 751 00017")  # fmt: skip
+    assert "20007175100017" in run("orgs", "list")
+    assert rows("SELECT siret FROM organizations") == [("20007175100017",)]
+    same = run("orgs", "add", "autre", "--name", "Autre", "--siret", "20007175100017", code=2)
+    assert "déjà le SIRET" in same
+    assert "14 chiffres" in run("orgs", "add", "x", "--name", "X", "--siret", "123", code=2)
+    other = run("orgs", "add", "y", "--name", "Y", "--siren", "123456789",
+                "--siret", "20007175100025", code=2)  # fmt: skip
+    assert "n'est pas un établissement du SIREN" in other

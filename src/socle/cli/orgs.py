@@ -24,6 +24,12 @@ def add(
     slug: Annotated[str, typer.Argument(help="Identifiant (ex. ville-de-bourg).")],
     name: Annotated[str, typer.Option(help="Nom complet.")],
     siren: Annotated[str | None, typer.Option(help="SIREN (9 chiffres).")] = None,
+    siret: Annotated[
+        str | None,
+        typer.Option(
+            help="SIRET (14 chiffres) : ses agents connectés par ProConnect en sont membres."
+        ),
+    ] = None,
     kind: Annotated[
         str | None, typer.Option(help="Type (commune, EPCI, département, partenaire...).")
     ] = None,
@@ -31,7 +37,9 @@ def add(
 ) -> None:
     """Créer une organisation."""
     with instance() as inst:
-        org = create_organization(inst, slug, name, siren=siren, kind=kind, website=website)
+        org = create_organization(
+            inst, slug, name, siren=siren, siret=siret, kind=kind, website=website
+        )
     console.print(f"Organisation « {org.name} » créée ({org.slug}).")
 
 
@@ -41,9 +49,11 @@ def list_() -> None:
     """Lister les organisations."""
     with instance() as inst:
         rows = list_organizations(inst, ADMIN)
-    table = Table("Identifiant", "Nom", "SIREN", "Type", "Jeux de données")
+    table = Table("Identifiant", "Nom", "SIREN", "SIRET", "Type", "Jeux de données")
     for org, count in rows:
-        table.add_row(org.slug, org.name, org.siren or "", org.kind or "", str(count))
+        table.add_row(
+            org.slug, org.name, org.siren or "", org.siret or "", org.kind or "", str(count)
+        )
     console.print(table)
 
 

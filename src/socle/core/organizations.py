@@ -14,6 +14,15 @@ from socle.instance import Instance
 from socle.storage.tables import Dataset, Organization
 
 SIREN = re.compile(r"^\d{9}$")
+SIRET = re.compile(r"^\d{14}$")
+
+
+def normalize_siret(value: str) -> str:
+    """14 digits, spaces and dots dropped (« 110 020 013 00097 » as ProConnect shows it)."""
+    siret = re.sub(r"[\s.]", "", value)
+    if not SIRET.fullmatch(siret):
+        raise InputError(f"SIRET « {value} » invalide : 14 chiffres attendus")
+    return siret
 
 
 def create_organization(
@@ -22,6 +31,7 @@ def create_organization(
     name: str,
     *,
     siren: str | None = None,
+    siret: str | None = None,
     kind: str | None = None,
     description: str = "",
     website: str | None = None,
@@ -33,19 +43,27 @@ def create_organization(
         raise InputError("Le nom de l'organisation ne peut pas être vide")
     if siren is not None and not SIREN.fullmatch(siren):
         raise InputError(f"SIREN « {siren} » invalide : 9 chiffres attendus")
+    if siret is not None:
+        siret = normalize_siret(siret)
+        if siren is not None and not siret.startswith(siren):
+            raise InputError(f"Le SIRET {siret} n'est pas un établissement du SIREN {siren}")
     with instance.db.session() as session:
         if session.scalar(select(Organization).where(Organization.slug == slug)):
             raise ConflictError(f"L'organisation « {slug} » existe déjà")
+        if siret and session.scalar(select(Organization.slug).where(Organization.siret == siret)):
+            raise ConflictError(f"Une organisation a déjà le SIRET {siret}")
         org = Organization(
             slug=slug,
             name=name.strip(),
             siren=siren,
+            siret=siret,
             kind=kind,
             description=description,
             website=website,
         )
         session.add(org)
-        audit.log(session, principal, "write/organization", details={"organization": slug})
+        details = {"organization": slug, "siret": siret} if siret else {"organization": slug}
+        audit.log(session, principal, "write/organization", details=details)
     return org
 
 

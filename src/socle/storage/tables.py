@@ -64,6 +64,8 @@ class Organization(Base):
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     name: Mapped[str] = mapped_column(String(300))
     siren: Mapped[str | None] = mapped_column(String(9))
+    # The establishment's SIRET: ProConnect's siret claim makes its agents members.
+    siret: Mapped[str | None] = mapped_column(String(14), unique=True, index=True)
     kind: Mapped[str | None] = mapped_column(String(100))
     description: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str | None] = mapped_column(String(500))

@@ -18,6 +18,8 @@ from socle.portal.routes import (
     login,
     maps,
     moderation,
+    oidc,
+    oidc_logout,
     organizations,
     quality,
     retention,
@@ -49,5 +51,7 @@ for family in (
     about,
     retention,
     audit,
+    oidc,
+    oidc_logout,
 ):
     router.include_router(family.router)

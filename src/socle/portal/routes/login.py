@@ -13,7 +13,10 @@ from socle.api.auth import sign_in, sign_out
 from socle.core import totp
 from socle.core.users import LoginFailed, authenticate
 from socle.portal.rendering import NO_STORE, render, signed_in
-from socle.portal.routes._deps import InstanceDep
+from socle.portal.routes._deps import BaseUrl, InstanceDep
+from socle.portal.routes._next import safe_next
+from socle.portal.routes.oidc import buttons
+from socle.portal.routes.oidc_logout import provider_logout
 
 router = APIRouter()
 # How long the code step may wait after the password step.
@@ -21,13 +24,6 @@ PENDING_SECONDS = 300
 
 Field = Annotated[str, Form()]
 Next = Annotated[str, Form()]
-
-
-def safe_next(target: str | None) -> str:
-    """Only a path of this site: never an open redirect to another one."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return "/"
-    return target
 
 
 def _go(target: str) -> RedirectResponse:
@@ -38,7 +34,14 @@ def _go(target: str) -> RedirectResponse:
 def login_page(request: Request, suivant: str = "/") -> Response:
     if signed_in(request) is not None:
         return _go(suivant)
-    return render(request, "login.html", headers=NO_STORE, next=safe_next(suivant), email="")
+    return render(
+        request,
+        "login.html",
+        headers=NO_STORE,
+        next=safe_next(suivant),
+        email="",
+        providers=buttons(request, suivant),
+    )
 
 
 @router.post("/connexion", response_class=HTMLResponse)
@@ -60,6 +63,7 @@ def login(
             next=safe_next(suivant),
             email=email[:254],
             error=exc.message,
+            providers=buttons(request, suivant),
         )
     if user.totp_enabled:
         sign_out(request)
@@ -109,6 +113,6 @@ def code(
 
 
 @router.post("/deconnexion")
-def logout(request: Request) -> Response:
-    sign_out(request)
-    return RedirectResponse("/", status_code=303)
+def logout(request: Request, base: BaseUrl) -> Response:
+    # Ends the session, and offers to end the identity provider's one if it came from one.
+    return provider_logout(request, base) or RedirectResponse("/", status_code=303)
