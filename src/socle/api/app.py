@@ -23,6 +23,7 @@ from socle.api.routes import (
     participation,
     schemas,
 )
+from socle.api.routes import register as register_routes
 from socle.api.routes import usage as usage_routes
 from socle.api.usage import UsageMiddleware
 from socle.config import Settings
@@ -69,6 +70,7 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     app.include_router(participation.router, prefix="/api/v1")
     app.include_router(me.router, prefix="/api/v1")
     app.include_router(audit.router, prefix="/api/v1")
+    app.include_router(register_routes.router, prefix="/api/v1")
     app.include_router(dcat.router)
     app.include_router(ods.router)
     app.include_router(ckan.router)
