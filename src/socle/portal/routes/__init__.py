@@ -19,6 +19,7 @@ from socle.portal.routes import (
     moderation,
     organizations,
     quality,
+    register,
     reuses,
     schemas,
     table,
@@ -45,5 +46,6 @@ for family in (
     account,
     usage,
     about,
+    register,
 ):
     router.include_router(family.router)
