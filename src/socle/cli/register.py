@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from socle.cli._common import console, fails_cleanly, instance
@@ -170,20 +171,26 @@ def show(entry: Entry) -> None:
     """Afficher une fiche de traitement et l'évaluation de son AIPD."""
     with instance() as inst:
         view = activity_view(find_activity(inst, ADMIN, entry), ADMIN, BASE, kept=True)
-    console.print(f"[bold]{view['name']}[/] ({view['slug']}) — {view['organization']['name']}")
-    console.print(f"Finalité : {view['purpose'] or '—'}", highlight=False)
-    console.print(f"Base légale : {view['legal_basis_label'] or 'non renseignée'}")
-    console.print(f"Personnes concernées : {', '.join(view['data_subjects']) or '—'}")
+    title = f"{view['name']} ({view['slug']}) — {view['organization']['name']}"
+    console.print(f"[bold]{escape(title)}[/]", highlight=False)
+    _line(f"Finalité : {view['purpose'] or '—'}")
+    _line(f"Base légale : {view['legal_basis_label'] or 'non renseignée'}")
+    _line(f"Personnes concernées : {', '.join(view['data_subjects']) or '—'}")
     for c in view["data_categories"]:
-        flag = " [sensible]" if c["sensitive"] else ""
-        console.print(f"Données : {c['label']}{flag} — effacement : {c['retention'] or '?'}")
-    console.print(f"Destinataires : {', '.join(view['recipients']) or '—'}")
-    console.print(f"Jeux de données : {', '.join(d['slug'] for d in view['datasets']) or '—'}")
+        flag = " (donnée sensible)" if c["sensitive"] else ""
+        _line(f"Données : {c['label']}{flag} — effacement : {c['retention'] or '?'}")
+    _line(f"Destinataires : {', '.join(view['recipients']) or '—'}")
+    _line(f"Jeux de données : {', '.join(d['slug'] for d in view['datasets']) or '—'}")
     dpia = view["dpia"]
     verdict = "AIPD requise" if dpia["required"] else "AIPD non requise"
     console.print(f"[bold]{verdict}[/] — statut : {dpia['status_label']}")
     for reason in dpia["reasons"]:
-        console.print(f"  • {reason}", highlight=False)
+        _line(f"  • {reason}")
+
+
+def _line(text: str) -> None:
+    """Print user-given text as is (no rich markup in it is interpreted)."""
+    console.print(text, markup=False, highlight=False)
 
 
 @app.command("link-dataset")
