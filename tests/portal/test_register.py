@@ -68,9 +68,10 @@ def test_a_dpo_keeps_the_register_and_publishes_it(dpo: TestClient) -> None:
     url = created.headers["location"]  # type: ignore[attr-defined]
     assert url == "/registre/subventions-aux-associations"
     page = text(dpo.get(url))
-    for expected in ("AIPD requise", "2 critères du CEPD remplis", "10 ans", "Suisse",
-                     "Quotidienne", "Chiffrer les sauvegardes", "Avis favorable", "sensible"):  # fmt: skip
-        assert expected in page, expected
+    expected = ("AIPD requise", "2 critères du CEPD remplis", "10 ans", "Suisse", "Quotidienne",
+                "Chiffrer les sauvegardes", "Avis favorable", "sensible")  # fmt: skip
+    for words in expected:
+        assert words in page, words
     edit = text(dpo.get(url + "/modifier"))
     assert 'id="critere-large_scale" name="critere-large_scale" value="1" checked' in edit
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from socle.core.metadata import check_slug
@@ -214,14 +214,14 @@ def _activities_of(session: Session, dataset_id: str) -> list[str]:
     )
 
 
-def _loaded() -> Select[tuple[ProcessingActivity]]:
+def _loaded() -> Select[ProcessingActivity]:
     return select(ProcessingActivity).options(
         selectinload(ProcessingActivity.organization),
         selectinload(ProcessingActivity.datasets),
     )
 
 
-def _matches(reference: str):  # type: ignore[no-untyped-def]
+def _matches(reference: str) -> ColumnElement[bool]:
     return or_(ProcessingActivity.slug == reference, ProcessingActivity.id == reference)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
@@ -58,7 +59,7 @@ class Register:
     editable: bool
 
 
-def parse_settings(values: dict[str, object]) -> RegisterSettings:
+def parse_settings(values: dict[str, Any]) -> RegisterSettings:
     try:
         return RegisterSettings(**values)
     except ValidationError as exc:

@@ -45,7 +45,7 @@ from socle.storage.tables import Organization
 
 router = APIRouter()
 PAGE = "/registre"
-VOCABULARIES = {
+VOCABULARIES: dict[str, Any] = {
     "legal_bases": vocabularies.LEGAL_BASES,
     "data_categories": vocabularies.DATA_CATEGORIES,
     "sensitive_categories": vocabularies.SENSITIVE_CATEGORIES,
