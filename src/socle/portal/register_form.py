@@ -27,7 +27,7 @@ MAX_ROWS = 50
 def form_values(form: FormData, *, dpo: bool) -> dict[str, Any]:
     """The fields a submitted form sets; the DPO's opinion only when ``dpo`` may give it."""
     text = {name: _get(form, name) for name in TEXTS}
-    values: dict[str, Any] = {k: v for k, v in text.items() if v or k != "contact_email"}
+    values: dict[str, Any] = {**text, "contact_email": text["contact_email"] or None}
     values["legal_basis"] = _get(form, "legal_basis") or None
     for name in LINES:
         values[name] = _lines(form, name)

@@ -25,6 +25,8 @@ from socle.storage.register import ProcessingActivity, ProcessingRegister
 from socle.storage.tables import Dataset, Organization
 
 OPINION_FIELDS = ("dpia_opinion", "dpia_opinion_date")
+# Words of the portal's paths under /registre that an activity's slug would hide.
+RESERVED_SLUGS = frozenset({"nouveau"})
 NULLABLE = frozenset({"legal_basis", "dpia_opinion_date"})
 LIST_FIELDS = frozenset(
     name for name, field in ActivityFields.model_fields.items() if "list[" in str(field.annotation)
@@ -36,6 +38,8 @@ def create_activity(
 ) -> ProcessingActivity:
     """A new processing activity in ``organization``'s register (its name is required)."""
     check_slug(slug)
+    if slug in RESERVED_SLUGS:
+        raise InputError(f"L'identifiant « {slug} » est réservé : choisissez-en un autre")
     changes = fields.changes()
     if not changes.get("name"):
         raise InputError("Le nom du traitement est obligatoire")
@@ -159,7 +163,7 @@ def unlink_dataset(
         dataset = next((d for d in activity.datasets if d.slug == dataset_slug), None)
         if dataset is None:
             raise NotFoundError(f"« {dataset_slug} » n'est pas rattaché à « {activity.slug} »")
-        others = [a for a in _activities_of(session, dataset.id) if a != activity.id]
+        others = [a for a in activities_of_dataset(session, dataset.id) if a != activity.slug]
         if dataset.personal_data and dataset.access != AccessLevel.RESTRICTED and not others:
             raise ConflictError(
                 f"« {dataset_slug} » contient des données personnelles et est ouvert au niveau "
@@ -200,16 +204,6 @@ def activities_of_dataset(session: Session, dataset_id: str) -> list[str]:
             select(ProcessingActivity.slug)
             .where(ProcessingActivity.datasets.any(Dataset.id == dataset_id))
             .order_by(ProcessingActivity.slug)
-        )
-    )
-
-
-def _activities_of(session: Session, dataset_id: str) -> list[str]:
-    return list(
-        session.scalars(
-            select(ProcessingActivity.id).where(
-                ProcessingActivity.datasets.any(Dataset.id == dataset_id)
-            )
         )
     )
 

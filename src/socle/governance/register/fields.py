@@ -150,14 +150,41 @@ def parse_fields(values: dict[str, Any]) -> ActivityFields:
     try:
         return ActivityFields(**values)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'fiche'} : "
-            f"{e['msg'].removeprefix('Value error, ')}"
-            for e in exc.errors()
-        )
-        raise InputError(f"Fiche de traitement invalide : {problems}") from exc
+        raise InputError(f"Fiche de traitement invalide : {french(exc)}") from exc
     except InputError as exc:
         raise InputError(f"Fiche de traitement invalide : {exc.message}") from exc
+
+
+# Pydantic's error types, said in French (the others keep pydantic's message).
+MESSAGES = {
+    "string_too_short": "ne peut pas être vide",
+    "string_too_long": "{max_length} caractères au plus",
+    "missing": "champ obligatoire",
+    "extra_forbidden": "champ inconnu",
+    "string_type": "texte attendu",
+    "list_type": "liste attendue",
+    "dict_type": "objet attendu",
+    "bool_parsing": "oui ou non attendu (true/false)",
+    "bool_type": "oui ou non attendu (true/false)",
+    "date_from_datetime_parsing": "date attendue (AAAA-MM-JJ)",
+    "date_parsing": "date attendue (AAAA-MM-JJ)",
+    "date_type": "date attendue (AAAA-MM-JJ)",
+}
+
+
+def french(exc: ValidationError) -> str:
+    """Every problem of a validation error, with where it is, in French."""
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"]) or "fiche"
+        template = MESSAGES.get(error["type"])
+        message = (
+            template.format(**error.get("ctx", {}))
+            if template
+            else error["msg"].removeprefix("Value error, ")
+        )
+        problems.append(f"{where} : {message}")
+    return "; ".join(problems)
 
 
 def _vocabulary(value: str, vocabulary: dict[str, str], what: str) -> str:

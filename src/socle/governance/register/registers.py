@@ -15,6 +15,7 @@ from socle.governance.policy import Principal
 from socle.governance.register._audit import logged, refused
 from socle.governance.register.access import check_write, keeps
 from socle.governance.register.activities import list_activities
+from socle.governance.register.fields import french
 from socle.instance import Instance
 from socle.storage.register import ProcessingActivity, ProcessingRegister
 from socle.storage.tables import Organization
@@ -63,10 +64,7 @@ def parse_settings(values: dict[str, Any]) -> RegisterSettings:
     try:
         return RegisterSettings(**values)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])} : {e['msg']}" for e in exc.errors()
-        )
-        raise InputError(f"Réglages du registre invalides : {problems}") from exc
+        raise InputError(f"Réglages du registre invalides : {french(exc)}") from exc
 
 
 def get_register(instance: Instance, principal: Principal, organization: str) -> Register:

@@ -232,7 +232,7 @@ def _dpo_of(instance: Instance, principal: Principal, organization: str) -> bool
 
 
 def _editable(instance: Instance, principal: Principal, entry: str) -> ProcessingActivity:
-    activity = find_activity(instance, principal, entry, audited=False)
+    activity = find_activity(instance, principal, entry)
     if not keeps(principal, activity.organization_id, write=True):
         raise NotFoundError(f"Traitement « {entry} » introuvable")
     return activity
