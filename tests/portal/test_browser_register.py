@@ -45,8 +45,12 @@ def test_a_dpo_creates_an_entry_and_the_dpia_checklist_says_required(
     page.get_by_label("Base légale (article 6 du RGPD)").select_option("public_task")
     page.locator("label[for=categorie-identity]").click()
     page.get_by_label("Délai d'effacement : État civil", exact=False).fill("30 jours")
+    live = page.locator("#verdict-formulaire")
+    expect(live).to_have_text("AIPD non requise")
     page.locator("label[for=critere-systematic_monitoring]").click()
+    expect(live).to_have_text("AIPD non requise")  # one criterion is not enough
     page.locator("label[for=critere-large_scale]").click()
+    expect(live).to_have_text("AIPD requise")  # the checklist answers before saving
     page.get_by_role("button", name="Enregistrer la fiche").click()
 
     verdict = page.locator("#verdict-aipd")

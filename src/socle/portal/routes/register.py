@@ -19,6 +19,7 @@ from socle.core.organizations import list_organizations
 from socle.errors import ConflictError, ForbiddenError, InputError, NotFoundError
 from socle.governance.policy import ADMIN, Principal
 from socle.governance.register import (
+    assess,
     create_activity,
     dpia,
     find_activity,
@@ -264,6 +265,10 @@ def _form(
         organizations=[(o.slug, o.name) for o in organizations],
         error=error,
         dpo=dpo,
+        dpia_required=assess(
+            values.get("dpia_criteria", []), values.get("dpia_cnil_types", [])
+        ).required,
+        threshold=dpia.CRITERIA_THRESHOLD,
         **VOCABULARIES,
     )
 
