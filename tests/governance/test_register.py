@@ -103,7 +103,8 @@ def test_keepers_read_and_edit_others_see_nothing(world: Instance) -> None:
     create_activity(world, dpo, "agglo", "aides", parse_fields(FULL))
     for keeper in (dpo, admin, officer, ADMIN):
         assert find_activity(world, keeper, "aides").name == FULL["name"]
-        update_activity(world, keeper, "aides", parse_fields({"reference": "T-1"}))
+        updated = update_activity(world, keeper, "aides", parse_fields({"reference": "T-1"}))
+        assert updated.updated_by == keeper.name
     for outsider in (agent, steward, other_dpo, ANONYMOUS):
         with pytest.raises(NotFoundError):
             find_activity(world, outsider, "aides")

@@ -60,7 +60,7 @@ def create_activity(
         session.add(activity)
         session.flush()
         logged(session, principal, "write/register", org.slug, activity=slug, created=True)
-    return find_activity(instance, principal, slug)
+    return find_activity(instance, principal, slug, audited=False)
 
 
 def update_activity(
@@ -75,11 +75,12 @@ def update_activity(
         current = {name: getattr(activity, name) for name in changes}
         _check_opinion(principal, activity.organization_id, changes, current)
         _apply(activity, changes)
+        _touch(activity, principal)
         logged(
             session, principal, "write/register", activity.organization.slug,
             activity=activity.slug, fields=sorted(changes),
         )  # fmt: skip
-    return find_activity(instance, principal, activity.slug)
+    return find_activity(instance, principal, activity.slug, audited=False)
 
 
 def find_activity(
@@ -260,7 +261,6 @@ def _apply(activity: ProcessingActivity, changes: dict[str, object]) -> None:
         if value is None and name not in NULLABLE:
             value = [] if name in LIST_FIELDS else {} if name == "security_measures" else ""
         setattr(activity, name, value)
-    activity.updated_at = datetime.now(UTC)
 
 
 def _touch(activity: ProcessingActivity, principal: Principal) -> None:
