@@ -41,6 +41,7 @@ from socle.core.users import create_user
 from socle.core.versions import add_version
 from socle.engine.exports import FORMATS
 from socle.governance.policy import ADMIN
+from socle.governance.register import create_activity, link_dataset, parse_fields
 from socle.instance import Instance, open_instance
 from socle.storage.tables import User
 from tests.api.test_participation import publish_contributions
@@ -83,6 +84,16 @@ SAMPLE_VALUES = {
     "name": "package_search",  # CKAN actions: the search must not count hidden datasets
     "token_id": "inconnu",
     "notification_id": "inconnue",
+}
+# The register's unpublished entry (linked to every dataset) and who keeps its register.
+REGISTER_ENTRY = "traitement-agglo"
+REGISTER_KEEPERS = {"dpo", "superadmin"}
+REGISTER_VALUES = {"entry": REGISTER_ENTRY, "fmt": "xlsx", "dataset": "niveau-public"}
+REGISTER_BODIES = {
+    "/api/v1/register": {"organization": "agglo", "slug": "autre", "name": "Autre"},
+    "/api/v1/register/{entry}/datasets": {"dataset": "niveau-public"},
+    "/api/v1/register/{entry}/dpia/status": {"status": "in_progress"},
+    "/api/v1/organizations/{slug}/register": {"published": True},
 }
 # Identifiers of the published reuse and answered request, set when the population is built.
 CONTRIBUTED: dict[str, str] = {}
@@ -231,6 +242,31 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/connexion/oidc/{provider}"): "signed_in",
     ("GET", "/connexion/oidc/{provider}/retour"): "signed_in",
     ("GET", "/deconnexion/retour"): "signed_in",
+    # RGPD register (register slice): « agglo »'s register is unpublished, so only its keepers
+    # (the DPO here, and the superadmin) see it; every caller holds a read-only token, so
+    # keepers get 403 on writes and everyone else 404 (test_register_routes_follow_keepers).
+    ("GET", "/api/v1/register"): "listing",
+    ("POST", "/api/v1/register"): "register_write",
+    ("GET", "/api/v1/register/{entry}"): "register",
+    ("PATCH", "/api/v1/register/{entry}"): "register_write",
+    ("POST", "/api/v1/register/{entry}/datasets"): "register_write",
+    ("DELETE", "/api/v1/register/{entry}/datasets/{dataset}"): "register_write",
+    ("POST", "/api/v1/register/{entry}/dpia/status"): "register_write",
+    ("GET", "/api/v1/organizations/{slug}/register"): "register",
+    ("PATCH", "/api/v1/organizations/{slug}/register"): "register_write",
+    ("GET", "/api/v1/organizations/{slug}/register.{fmt}"): "register",
+    ("GET", "/registre"): "listing",
+    ("GET", "/registre/nouveau"): "register_edit_page",
+    ("GET", "/registre/{entry}"): "register",
+    ("GET", "/registre/{entry}/modifier"): "register_edit_page",
+    ("GET", "/organisations/{slug}/registre"): "register",
+    ("GET", "/organisations/{slug}/registre/impression"): "register",
+    ("POST", "/registre/nouveau"): "form",
+    ("POST", "/registre/{entry}/modifier"): "form",
+    ("POST", "/registre/{entry}/aipd"): "form",
+    ("POST", "/registre/{entry}/jeux"): "form",
+    ("POST", "/registre/{entry}/jeux/retirer"): "form",
+    ("POST", "/organisations/{slug}/registre"): "form",
 }
 # Who edits each level's dataset (« steward » is the référent of « niveau-internal » only).
 WRITES: dict[str, set[str]] = {
@@ -351,6 +387,10 @@ def populate(instance: Instance, folder: Path) -> dict[str, str]:
         rows="montant < 1000",
     )
     CONTRIBUTED.update(publish_contributions(instance, cited=["niveau-public", "niveau-internal"]))
+    entry = parse_fields({"name": "Traitement zzregistrezz", "contact_name": "Contact zzinternezz"})
+    create_activity(instance, ADMIN, "agglo", REGISTER_ENTRY, entry)
+    for slug in [*(f"niveau-{lv}" for lv in LEVELS), PARTIAL]:
+        link_dataset(instance, ADMIN, REGISTER_ENTRY, slug)
     return secrets
 
 
@@ -451,6 +491,32 @@ def test_admin_only_routes_do_not_exist_for_others(
         if kind == "admin_only":
             response = client.request(method, fill(path, "agglo"), headers=headers(secrets, caller))
             assert response.status_code == expected, f"{caller} {path}"
+
+
+@pytest.mark.parametrize("caller", list(CALLERS))
+def test_register_routes_follow_keepers(
+    world: tuple[TestClient, dict[str, str]], caller: str
+) -> None:
+    client, secrets = world
+    auth = headers(secrets, caller)
+    keeper = caller in REGISTER_KEEPERS
+    for (method, path), kind in ROUTES.items():
+        url = fill(path, "agglo", REGISTER_VALUES)
+        if kind == "register":
+            response = client.get(url, headers=auth)
+            assert response.status_code == (200 if keeper else 404), f"{caller} {url}"
+            if not keeper:
+                assert "zzregistrezz" not in response.text and "zzinternezz" not in response.text
+        elif kind == "register_write":
+            body = REGISTER_BODIES.get(path, {"name": "Modifié"})
+            response = client.request(method, url, headers=auth, json=body)
+            assert response.status_code == (403 if keeper else 404), f"{caller} {method} {url}"
+        elif kind == "register_edit_page":  # editing needs a credential that may write
+            assert client.get(url, headers=auth).status_code == 404, f"{caller} {url}"
+    for url in ("/api/v1/register", "/registre"):
+        assert ("zzregistrezz" in client.get(url, headers=auth).text) == keeper, f"{caller} {url}"
+    entry = client.get(f"/api/v1/register/{REGISTER_ENTRY}", headers=headers(secrets, "dpo"))
+    assert entry.json()["name"] == "Traitement zzregistrezz"  # nothing was changed
 
 
 def test_forms_refuse_without_csrf(world: tuple[TestClient, dict[str, str]]) -> None:

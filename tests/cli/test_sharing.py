@@ -77,6 +77,11 @@ def test_personal_data_cannot_be_public(home: Path) -> None:  # noqa: F811
     source.write_text(CSV, encoding="utf-8")
     run("orgs", "add", "agglo", "--name", "Agglo")
     run("ingest", str(source), "--dataset", "aides", "--org", "agglo")
+    # Personal data beyond restricted needs a processing activity of the RGPD register.
+    refused = run("datasets", "update", "aides", "--personal-data", code=2)
+    assert "registre RGPD" in refused and "link-dataset" in refused
+    run("register", "add", "aides", "--org", "agglo", "--name", "Aides")
+    run("register", "link-dataset", "aides", "aides")
     run("datasets", "update", "aides", "--personal-data")
     refused = run("datasets", "update", "aides", "--access", "public", code=2)
     assert "données personnelles" in refused

@@ -18,6 +18,7 @@ from socle.core.users import create_user, get_user_by_id
 from socle.core.versions import add_version
 from socle.errors import InputError, NotFoundError
 from socle.governance.policy import ADMIN, Principal
+from socle.governance.register import create_activity, link_dataset, parse_fields
 from socle.instance import Instance
 
 PASSWORD = "une phrase de passe solide"
@@ -118,7 +119,9 @@ def test_editors_and_stewards(world: Instance) -> None:
     assert outsider.id
     with pytest.raises(InputError, match="membre"):
         set_steward(world, ADMIN, "secret", "x@voisine.fr")
-    # The officer may not open a personal dataset to the public.
+    # The officer may not open a personal dataset to the public (once it is in the register).
+    create_activity(world, ADMIN, "agglo", "ouvert", parse_fields({"name": "Ouvert"}))
+    link_dataset(world, ADMIN, "ouvert", "ouvert")
     update_dataset(world, officer, "ouvert", parse_metadata(personal_data=True))
     with pytest.raises(InputError, match="données personnelles"):
         update_dataset(world, officer, "ouvert", parse_metadata(access="public"))

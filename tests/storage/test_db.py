@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from socle.instance import Instance
 from socle.storage.tables import Base
 
-HEAD = "0015"
+HEAD = "0009"
 
 
 def test_migrations_create_the_catalog_tables(any_instance: Instance) -> None:
@@ -34,6 +34,9 @@ def test_migrations_create_the_catalog_tables(any_instance: Instance) -> None:
         "grants",
         "version_purges",
         "anonymisation_runs",
+        "processing_registers",
+        "processing_activities",
+        "processing_datasets",
         "alembic_version",
     } <= tables
 

@@ -25,6 +25,7 @@ from socle.api.routes import (
     retention,
     schemas,
 )
+from socle.api.routes import register as register_routes
 from socle.api.routes import usage as usage_routes
 from socle.api.usage import UsageMiddleware
 from socle.config import Settings
@@ -80,6 +81,7 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     app.include_router(me.router, prefix="/api/v1")
     app.include_router(audit.router, prefix="/api/v1")
     app.include_router(retention.router, prefix="/api/v1")
+    app.include_router(register_routes.router, prefix="/api/v1")
     app.include_router(dcat.router)
     app.include_router(ods.router)
     app.include_router(ckan.router)

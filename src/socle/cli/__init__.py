@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from socle.cli import audit, datasets, exports, moderation, orgs, schemas, sharing, tokens, users
+from socle.cli import register as register_cli
 from socle.cli import retention as retention_cli
 from socle.cli._common import console, fails_cleanly, instance
 from socle.cli.anonymisation import anonymisation_app, anonymise
@@ -36,6 +37,7 @@ app.add_typer(sharing.agreements_app, name="agreements")
 app.add_typer(sharing.grants_app, name="grants")
 app.add_typer(config_app, name="config")
 app.add_typer(retention_cli.app, name="retention")
+app.add_typer(register_cli.app, name="register")
 app.command(name="ingest")(ingest)
 app.command(name="validate")(validate)
 app.command(name="clean")(clean)

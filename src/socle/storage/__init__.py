@@ -4,6 +4,20 @@ Every table module is imported here, so ``tables.Base.metadata`` (what migration
 with) always holds them all.
 """
 
-from socle.storage import anonymisation, identities, participation, retention, tables
+from socle.storage import (
+    anonymisation,
+    identities,
+    participation,
+    register,
+    retention,
+    tables,
+)
 
-__all__ = ["anonymisation", "identities", "participation", "retention", "tables"]
+__all__ = [
+    "anonymisation",
+    "identities",
+    "participation",
+    "register",
+    "retention",
+    "tables",
+]

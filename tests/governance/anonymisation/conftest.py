@@ -15,8 +15,11 @@ import yaml
 
 from socle.config import Settings
 from socle.core.metadata import DatasetMetadata
+from socle.core.organizations import create_organization
 from socle.core.versions import add_version
 from socle.governance.policy import ADMIN
+from socle.governance.register.activities import create_activity, link_dataset
+from socle.governance.register.fields import parse_fields
 from socle.instance import Instance, open_instance
 from tests.conftest import postgres_database
 
@@ -64,10 +67,14 @@ def people() -> list[dict[str, Any]]:
 
 
 def _with_patients(inst: Instance, folder: Path, people: list[dict[str, Any]]) -> Instance:
+    """``patients`` in the register of its organization, as personal data must be: outputs
+    that stay personal data inherit its processing activity."""
+    create_organization(inst, "hopital", "Centre hospitalier")
     metadata = DatasetMetadata(title="Patients", access="restricted", personal_data=True)
-    add_version(
-        inst, ADMIN, write_csv(folder / "patients.csv", people), "patients", metadata=metadata
-    )
+    csv_file = write_csv(folder / "patients.csv", people)
+    add_version(inst, ADMIN, csv_file, "patients", organization="hopital", metadata=metadata)
+    create_activity(inst, ADMIN, "hopital", "soins", parse_fields({"name": "Suivi des soins"}))
+    link_dataset(inst, ADMIN, "soins", "patients")
     return inst
 
 

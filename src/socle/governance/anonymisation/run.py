@@ -27,6 +27,7 @@ from socle.governance.anonymisation.transform import Outcome, anonymise
 from socle.governance.audit import AuditEvent
 from socle.governance.policy import Action, Principal, require
 from socle.governance.publication import check_publication
+from socle.governance.register.activities import inherit_processing_activities
 from socle.instance import Instance
 from socle.storage.anonymisation import AnonymisationRun
 from socle.storage.tables import Dataset, Organization, Version, new_id
@@ -112,6 +113,7 @@ def run_recipe(
             )
         )
         session.flush()
+        inherit_processing_activities(session, source.id, dataset.id)
         if dataset.access != recipe.output.access:
             dataset.access = recipe.output.access
             change = AuditEvent(instance.db, "write/metadata", details={"access": dataset.access})
@@ -123,8 +125,13 @@ def run_recipe(
             raise InputError(f"{exc.message}. Seuils non atteints : {why}") from None
 
     title = recipe.output.title or (None if source.output_exists else f"{source.title} (anonymisé)")
+    # A new output starts restricted: it opens to the recipe's level in ``record``, once its
+    # lineage and its source's register links are there for the publication rule to see.
     metadata = parse_metadata(
-        title=title, description=recipe.output.description, personal_data=source.personal_data
+        title=title,
+        description=recipe.output.description,
+        personal_data=source.personal_data,
+        access=None if source.output_exists else "restricted",
     )
     created = versions.add_derived_version(
         instance,

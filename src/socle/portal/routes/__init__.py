@@ -22,6 +22,7 @@ from socle.portal.routes import (
     oidc_logout,
     organizations,
     quality,
+    register,
     retention,
     reuses,
     schemas,
@@ -53,5 +54,6 @@ for family in (
     audit,
     oidc,
     oidc_logout,
+    register,
 ):
     router.include_router(family.router)

@@ -1,0 +1,60 @@
+"""Who keeps an organization's register: its ``dpo``, ``admin`` and ``data_officer``, and
+whoever may do anything (the CLI, a superadmin). Everyone else sees published registers only,
+and nothing of an unpublished one (404, as for a missing entry).
+
+An API token narrows this like it narrows dataset access: a read token never edits, a token
+limited to one dataset never opens a register, one limited to an organization only its own.
+"""
+
+from __future__ import annotations
+
+from socle.errors import ForbiddenError, NotFoundError
+from socle.governance.identity import Role, Scope
+from socle.governance.policy import Principal
+
+KEEPER_ROLES = frozenset({Role.DPO, Role.ADMIN, Role.DATA_OFFICER})
+
+
+def keeps(principal: Principal, organization_id: str, *, write: bool = False) -> bool:
+    """Whether ``principal`` reads (or, with ``write``, edits) this organization's register."""
+    token = principal.token
+    if token is not None and (
+        token.dataset_id is not None
+        or token.organization_id not in (None, organization_id)
+        or (write and token.scope is Scope.READ)
+    ):
+        return False
+    if principal.is_admin:
+        return True
+    return any(
+        m.organization_id == organization_id and m.role in KEEPER_ROLES
+        for m in principal.memberships
+    )
+
+
+def is_dpo(principal: Principal, organization_id: str) -> bool:
+    """Only the organization's DPO (or the instance administrator) gives the DPO's opinion."""
+    if principal.is_admin:
+        return True
+    return any(
+        m.organization_id == organization_id and m.role is Role.DPO for m in principal.memberships
+    )
+
+
+def kept_organizations(principal: Principal) -> set[str] | None:
+    """The organizations whose register ``principal`` keeps; None means all of them."""
+    token = principal.token
+    if token is not None and token.dataset_id is not None:
+        return set()
+    if principal.is_admin:
+        return None if token is None or token.organization_id is None else {token.organization_id}
+    return {m.organization_id for m in principal.memberships if keeps(principal, m.organization_id)}
+
+
+def check_write(principal: Principal, organization_id: str, what: str) -> None:
+    """Refuse an edit: 403 to a keeper whose token only reads, 404 to anyone else."""
+    if keeps(principal, organization_id, write=True):
+        return
+    if keeps(principal, organization_id):
+        raise ForbiddenError("Ce jeton d'API ne permet que la lecture : modification refusée")
+    raise NotFoundError(f"{what} introuvable")
