@@ -24,6 +24,7 @@ from socle.api.routes import (
     schemas,
 )
 from socle.api.routes import usage as usage_routes
+from socle.api.routes.algorithms import router as algorithms_router
 from socle.api.usage import UsageMiddleware
 from socle.config import Settings
 from socle.core.usage import PeriodicFlush, UsageCounter
@@ -69,6 +70,7 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     app.include_router(participation.router, prefix="/api/v1")
     app.include_router(me.router, prefix="/api/v1")
     app.include_router(audit.router, prefix="/api/v1")
+    app.include_router(algorithms_router, prefix="/api/v1")
     app.include_router(dcat.router)
     app.include_router(ods.router)
     app.include_router(ckan.router)
