@@ -39,9 +39,11 @@ from socle.core.tokens import create_token
 from socle.core.users import create_user
 from socle.core.versions import add_version
 from socle.engine.exports import FORMATS
+from socle.governance.algorithms import add_algorithm, set_published
 from socle.governance.policy import ADMIN
 from socle.instance import Instance, open_instance
 from tests.api.test_participation import publish_contributions
+from tests.governance.test_algorithms import COMPLETE
 
 PASSWORD = "une phrase de passe solide"
 LEVELS = ("public", "partners", "internal", "restricted")
@@ -190,6 +192,15 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/demandes/{request_id}"): "listing",
     ("GET", "/demandes/nouvelle"): "listing",
     ("POST", "/demandes/nouvelle"): "form",
+    # Algorithm register: the published entry cites a dataset of every level; a draft exists
+    # only for the owning organization's keepers (test_algorithm_drafts_...).
+    ("GET", "/api/v1/algorithms"): "listing",
+    ("GET", "/api/v1/algorithms.json"): "listing",
+    ("GET", "/api/v1/algorithms.csv"): "listing",
+    ("GET", "/api/v1/algorithms/{algorithm}"): "listing",
+    ("GET", "/api/v1/algorithms/{algorithm}/revisions"): "listing",
+    ("GET", "/algorithmes"): "listing",
+    ("GET", "/algorithmes/{algorithm}"): "listing",
 }
 # Routes serving geographic datasets only (every dataset here is geographic; tests/api/test_ogc
 # imports this to run its own check).
@@ -303,7 +314,31 @@ def populate(instance: Instance, folder: Path) -> dict[str, str]:
         rows="montant < 1000",
     )
     CONTRIBUTED.update(publish_contributions(instance, cited=["niveau-public", "niveau-internal"]))
+    CONTRIBUTED.update(register_algorithms(instance))
     return secrets
+
+
+# The algorithm register's draft, and who keeps agglo's register (reads its drafts).
+DRAFT = "fiche-en-cours"
+DRAFT_MARKER = "zzbrouillonzz"
+KEEPERS = {"dpo", "steward", "superadmin"}
+
+
+def register_algorithms(instance: Instance) -> dict[str, str]:
+    """A published entry citing every dataset, and a draft citing the restricted one."""
+    every = [s for level in LEVELS for s in datasets_of(level)]
+    add_algorithm(instance, ADMIN, "tarifs", organization="agglo", content=COMPLETE, datasets=every)
+    set_published(instance, ADMIN, "tarifs", True)
+    draft = {"name": f"Fiche {DRAFT_MARKER}"}
+    add_algorithm(
+        instance,
+        ADMIN,
+        DRAFT,
+        organization="agglo",
+        content=draft,
+        datasets=datasets_of("restricted"),
+    )
+    return {"algorithm": "tarifs"}
 
 
 @pytest.fixture(scope="module")
@@ -403,6 +438,28 @@ def test_admin_only_routes_do_not_exist_for_others(
         if kind == "admin_only":
             response = client.request(method, fill(path, "agglo"), headers=headers(secrets, caller))
             assert response.status_code == expected, f"{caller} {path}"
+
+
+@pytest.mark.parametrize("caller", list(CALLERS))
+def test_algorithm_drafts_exist_for_their_keepers_only(
+    world: tuple[TestClient, dict[str, str]], caller: str
+) -> None:
+    client, secrets = world
+    auth = headers(secrets, caller)
+    keeper = caller in KEEPERS
+    for method, path in ROUTES:
+        if "{algorithm}" not in path:
+            continue
+        response = client.request(method, fill(path, "agglo", {"algorithm": DRAFT}), headers=auth)
+        assert response.status_code == (200 if keeper else 404), f"{caller} {path}"
+        if keeper and path.endswith("{algorithm}"):  # the cited dataset, through the policy
+            cited = "niveau-restricted" in response.text
+            assert cited == ("restricted" in READS[caller]), f"{caller} {path}"
+    for url in ("/api/v1/algorithms", "/algorithmes"):
+        listed = DRAFT_MARKER in client.get(url, headers=auth).text
+        assert listed == keeper, f"{caller} {url}"
+    for url in ("/api/v1/algorithms.json", "/api/v1/algorithms.csv"):  # published entries only
+        assert DRAFT_MARKER not in client.get(url, headers=auth).text
 
 
 def test_forms_refuse_without_csrf(world: tuple[TestClient, dict[str, str]]) -> None:

@@ -24,6 +24,7 @@ from socle.portal.routes import (
     table,
     usage,
 )
+from socle.portal.routes import algorithms as algorithm_pages
 
 # Every POST of the portal is a form checked against CSRF here, once for all.
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -45,5 +46,6 @@ for family in (
     account,
     usage,
     about,
+    algorithm_pages,
 ):
     router.include_router(family.router)
