@@ -173,7 +173,7 @@ def _entry(principal: Principal, algorithm: Algorithm) -> AlgorithmEntry:
     return AlgorithmEntry(algorithm, sorted(visible, key=lambda d: d.title.lower()), keeper)
 
 
-def _loaded() -> Select[tuple[Algorithm]]:
+def _loaded() -> Select[Algorithm]:
     return select(Algorithm).options(
         selectinload(Algorithm.organization),
         selectinload(Algorithm.datasets),
