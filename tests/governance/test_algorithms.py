@@ -131,6 +131,8 @@ def test_publication_requires_a_complete_entry(instance: Instance, world: dict[s
     assert published.status == "published" and published.published_at is not None
     with pytest.raises(ConflictError):
         algorithms.set_published(instance, ADMIN, "creches", True)
+    with pytest.raises(InputError, match="ne peuvent pas être vidés — Fondements juridiques"):
+        algorithms.update_algorithm(instance, ADMIN, "creches", content={"legal_basis": " "})
     assert algorithms.get_algorithm(instance, ANONYMOUS, "creches").algorithm.name
 
 
@@ -278,3 +280,29 @@ def test_the_csv_export_is_one_safe_row_per_entry(
     assert cells["Jeux de données traités"] == (
         "Comptages vélos et voitures (https://d.fr/jeux-de-donnees/comptages)"
     )
+
+
+def test_the_register_works_on_each_backend(any_instance: Instance, tmp_path: Path) -> None:
+    """Revisions' JSON snapshots and the drafts' SQL filter, on SQLite and PostgreSQL."""
+    populate(any_instance, tmp_path)
+    keeper = person(any_instance, "dpo@agglo.fr", "agglo", "dpo")
+    add(any_instance, keeper)
+    algorithms.add_algorithm(any_instance, ADMIN, "publiee", organization="agglo", content=COMPLETE)
+    algorithms.set_published(any_instance, ADMIN, "publiee", True)
+    algorithms.update_algorithm(
+        any_instance, keeper, "tarif-cantine", content={"parameters": [{"name": "Âge — œuvre"}]}
+    )
+    assert [e.algorithm.slug for e in algorithms.list_algorithms(any_instance, keeper)] == [
+        "publiee",
+        "tarif-cantine",
+    ]
+    assert [e.algorithm.slug for e in algorithms.list_algorithms(any_instance, ANONYMOUS)] == [
+        "publiee"
+    ]
+    entry = algorithms.get_algorithm(any_instance, keeper, "tarif-cantine")
+    first, second = entry.algorithm.revisions
+    assert first.content["parameters"][0]["name"] == "Quotient familial"
+    assert second.content["parameters"] == [
+        {"name": "Âge — œuvre", "weight": "", "description": ""}
+    ]
+    assert second.changes == ["parameters"] and len(second.content["datasets"]) == 2

@@ -95,6 +95,12 @@ def update_algorithm(
         changes = [key for key in after if after[key] != before[key]]
         if not changes:
             raise InputError(f"Rien à modifier : la fiche « {slug} » a déjà ces valeurs")
+        missing = missing_for_publication(after) if algorithm.status == PUBLISHED else []
+        if missing:
+            raise InputError(
+                f"La fiche « {slug} » est publiée : ces champs ne peuvent pas être vidés — "
+                + ", ".join(missing)
+            )
         _revise(session, principal, algorithm, "edited", changes)
     return algorithm
 
@@ -134,13 +140,15 @@ def list_algorithms(
     """Published entries and the drafts ``principal`` keeps, by organization then name."""
     if status not in (None, DRAFT, PUBLISHED):
         raise InputError(f"Statut « {status} » inconnu ; statuts possibles : {DRAFT}, {PUBLISHED}")
-    query = _loaded().where(visible_clause(principal)).join(Algorithm.organization)
+    query = _loaded(revisions=False).where(visible_clause(principal)).join(Algorithm.organization)
     if organization is not None:
         query = query.where(Organization.slug == organization)
     if status is not None:
         query = query.where(Algorithm.status == status)
     with instance.db.session() as session:
-        found = session.scalars(query.order_by(Organization.name, Algorithm.name)).all()
+        found = session.scalars(
+            query.order_by(Organization.name, Algorithm.name, Algorithm.slug)
+        ).all()
         return [_entry(principal, a) for a in found]
 
 
@@ -173,12 +181,11 @@ def _entry(principal: Principal, algorithm: Algorithm) -> AlgorithmEntry:
     return AlgorithmEntry(algorithm, sorted(visible, key=lambda d: d.title.lower()), keeper)
 
 
-def _loaded() -> Select[Algorithm]:
-    return select(Algorithm).options(
-        selectinload(Algorithm.organization),
-        selectinload(Algorithm.datasets),
-        selectinload(Algorithm.revisions),
+def _loaded(*, revisions: bool = True) -> Select[Algorithm]:
+    query = select(Algorithm).options(
+        selectinload(Algorithm.organization), selectinload(Algorithm.datasets)
     )
+    return query.options(selectinload(Algorithm.revisions)) if revisions else query
 
 
 def _kept(instance: Instance, session: Session, principal: Principal, slug: str) -> Algorithm:
