@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 from starlette.types import ASGIApp
 
 from socle.api.app import create_app
@@ -22,6 +22,7 @@ from socle.instance import Instance
 from tests.api.conftest import populate
 from tests.governance.test_algorithms import COMPLETE
 from tests.portal._html import check_page
+from tests.portal.test_accessibility import AXE, blocking
 from tests.portal.test_browser import browser, page, problems  # noqa: F401  (fixtures)
 
 PASSWORD = "une phrase de passe solide"
@@ -125,3 +126,26 @@ def test_a_visitor_reads_an_entry_and_downloads_the_register(
     text = saved.read_text(encoding="utf-8-sig")
     assert text.startswith("Identifiant;Administration;") and "tarif-cantine" in text
     assert problems == []
+
+
+@pytest.mark.browser
+def test_the_register_pages_pass_axe(
+    browser: Browser,  # noqa: F811
+    instance: Instance,
+    tmp_path: Path,
+    live_server: Callable[[ASGIApp], str],
+) -> None:
+    populate(instance, tmp_path)
+    register(instance)
+    server = live_server(create_app(instance.settings, instance))
+    context = browser.new_context(bypass_csp=True)  # axe is injected as a script
+    tab = context.new_page()
+    violations: list[str] = []
+    for path in ("/algorithmes", "/algorithmes/tarif-cantine"):
+        response = tab.goto(server + path)
+        assert response is not None and response.status == 200
+        tab.add_script_tag(path=str(AXE))
+        results = tab.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        violations += blocking(results, path)
+    context.close()
+    assert violations == []
