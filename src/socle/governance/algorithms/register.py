@@ -55,7 +55,7 @@ def add_algorithm(
     check_slug(slug)
     values = parse_content(content)
     if not values.get("name"):
-        raise InputError("Le nom de l'algorithme est obligatoire (--name)")
+        raise InputError("Le nom de l'algorithme est obligatoire")
     with instance.db.session() as session:
         org = session.scalar(select(Organization).where(Organization.slug == organization))
         if org is None:
@@ -66,11 +66,11 @@ def add_algorithm(
         algorithm = Algorithm(slug=slug, organization=org, status=DRAFT, parameters=[])
         for name, value in values.items():
             setattr(algorithm, name, value)
-        algorithm.datasets = _cited(session, principal, datasets)
+        cited = _cited(session, principal, datasets)
+        algorithm.datasets = cited
         session.add(algorithm)
-        _revise(
-            session, principal, algorithm, "created", [f.name for f in FIELDS if values.get(f.name)]
-        )
+        filled = [f.name for f in FIELDS if values.get(f.name)]
+        _revise(session, principal, algorithm, "created", filled + (["datasets"] if cited else []))
     return algorithm
 
 
