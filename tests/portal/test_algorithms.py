@@ -14,6 +14,7 @@ from starlette.types import ASGIApp
 
 from socle.api.app import create_app
 from socle.core.memberships import set_membership
+from socle.core.organizations import create_organization
 from socle.core.tokens import create_token
 from socle.core.users import create_user
 from socle.governance import algorithms
@@ -83,6 +84,24 @@ def test_visitors_see_published_entries_and_readable_datasets_only(site: TestCli
     assert missing.status_code == 404 and "Places en crèche" not in missing.text
 
 
+def test_one_administration_at_a_time(site: TestClient, instance: Instance) -> None:
+    create_organization(instance, "voisine", "Commune voisine")
+    content = {**COMPLETE, "name": "Stationnement résidentiel"}
+    algorithms.add_algorithm(
+        instance, ADMIN, "stationnement", organization="voisine", content=content
+    )
+    algorithms.set_published(instance, ADMIN, "stationnement", True)
+    every = site.get("/algorithmes").text
+    assert "Tarif de la cantine" in every and "Stationnement résidentiel" in every
+    assert 'href="/algorithmes?organisation=voisine"' in every
+    one = site.get("/algorithmes", params={"organisation": "voisine"}).text
+    assert "Stationnement résidentiel" in one and "Tarif de la cantine" not in one
+    assert 'href="/api/v1/algorithms.csv?organization=voisine"' in one
+    assert check_page(one, "fr") == []
+    csv_text = site.get("/api/v1/algorithms.csv?organization=voisine").text
+    assert "stationnement" in csv_text and "tarif-cantine" not in csv_text
+
+
 def test_keepers_see_their_drafts_marked(site: TestClient, instance: Instance) -> None:
     user = create_user(instance, "dpo@agglo.fr", PASSWORD)
     set_membership(instance, "agglo", "dpo@agglo.fr", "dpo")
@@ -106,19 +125,28 @@ def test_a_visitor_reads_an_entry_and_downloads_the_register(
     populate(instance, tmp_path)
     register(instance)
     server = live_server(create_app(instance.settings, instance))
+
+    def follow(name: str, *, last: bool = False) -> None:
+        """Click a link and let the next page finish loading (its favicon included)."""
+        links = page.get_by_role("link", name=name, exact=True)
+        (links.last if last else links.first).click()
+        page.wait_for_load_state("networkidle")
+
     page.goto(server + "/")
-    page.get_by_role("link", name="Algorithmes", exact=True).first.click()
+    page.wait_for_load_state("networkidle")
+    follow("Algorithmes")
     assert page.locator("h1").inner_text() == "Registre des algorithmes publics"
-    page.get_by_role("link", name="Tarif de la cantine").click()
+    follow("Tarif de la cantine")
     assert page.locator("h1").inner_text() == "Tarif de la cantine"
     table = page.get_by_role(
         "table", name="Les paramètres du calcul et leur poids dans la décision"
     )
     assert "Quotient familial" in table.inner_text() and "100 %" in table.inner_text()
-    page.get_by_role("link", name="Comptages vélos et voitures").click()
+    follow("Comptages vélos et voitures")
     assert page.locator("h1").inner_text() == "Comptages vélos et voitures"
     page.go_back()
-    page.get_by_role("link", name="Algorithmes", exact=True).last.click()
+    page.wait_for_load_state("networkidle")
+    follow("Algorithmes", last=True)  # the breadcrumb
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger le registre (CSV)").click()
     saved = tmp_path / "registre.csv"

@@ -6,7 +6,9 @@ drafts of their organization, marked as such.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from socle.governance import algorithms
@@ -18,14 +20,22 @@ router = APIRouter()
 
 @router.get("/algorithmes", response_class=HTMLResponse)
 def algorithms_page(
-    request: Request, instance: InstanceDep, principal: PrincipalDep
+    request: Request,
+    instance: InstanceDep,
+    principal: PrincipalDep,
+    organisation: Annotated[str | None, Query(max_length=100)] = None,
 ) -> HTMLResponse:
+    """The register; on a shared platform, one organization's entries if asked."""
     entries = algorithms.list_algorithms(instance, principal)
+    views = [algorithms.algorithm_view(e, "") for e in entries]
+    owners = {v["organization"]["slug"]: v["organization"]["name"] for v in views}
     return render(
         request,
         "algorithms.html",
         section="algorithms",
-        entries=[algorithms.algorithm_view(e, "") for e in entries],
+        entries=[v for v in views if organisation in (None, v["organization"]["slug"])],
+        owners=sorted(owners.items(), key=lambda item: item[1].lower()),
+        chosen=organisation,
         labels=algorithms.LABELS_FR,
     )
 
@@ -41,6 +51,5 @@ def algorithm_page(
         section="algorithms",
         a=algorithms.algorithm_view(entry, ""),
         revisions=algorithms.revisions_view(entry),
-        fields=algorithms.FIELDS,
         labels=algorithms.LABELS_FR,
     )
