@@ -40,11 +40,13 @@ from socle.core.tokens import create_token
 from socle.core.users import create_user
 from socle.core.versions import add_version
 from socle.engine.exports import FORMATS
+from socle.governance.algorithms import add_algorithm, set_published
 from socle.governance.policy import ADMIN
 from socle.governance.register import create_activity, link_dataset, parse_fields
 from socle.instance import Instance, open_instance
 from socle.storage.tables import User
 from tests.api.test_participation import publish_contributions
+from tests.governance.test_algorithms import COMPLETE
 
 PASSWORD = "une phrase de passe solide"
 LEVELS = ("public", "partners", "internal", "restricted")
@@ -267,6 +269,15 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/registre/{entry}/jeux"): "form",
     ("POST", "/registre/{entry}/jeux/retirer"): "form",
     ("POST", "/organisations/{slug}/registre"): "form",
+    # Algorithm register: the published entry cites a dataset of every level; a draft exists
+    # only for the owning organization's keepers (test_algorithm_drafts_...).
+    ("GET", "/api/v1/algorithms"): "listing",
+    ("GET", "/api/v1/algorithms.json"): "listing",
+    ("GET", "/api/v1/algorithms.csv"): "listing",
+    ("GET", "/api/v1/algorithms/{algorithm}"): "listing",
+    ("GET", "/api/v1/algorithms/{algorithm}/revisions"): "listing",
+    ("GET", "/algorithmes"): "listing",
+    ("GET", "/algorithmes/{algorithm}"): "listing",
 }
 # Who edits each level's dataset (« steward » is the référent of « niveau-internal » only).
 WRITES: dict[str, set[str]] = {
@@ -391,7 +402,31 @@ def populate(instance: Instance, folder: Path) -> dict[str, str]:
     create_activity(instance, ADMIN, "agglo", REGISTER_ENTRY, entry)
     for slug in [*(f"niveau-{lv}" for lv in LEVELS), PARTIAL]:
         link_dataset(instance, ADMIN, REGISTER_ENTRY, slug)
+    CONTRIBUTED.update(register_algorithms(instance))
     return secrets
+
+
+# The algorithm register's draft, and who keeps agglo's register (reads its drafts).
+DRAFT = "fiche-en-cours"
+DRAFT_MARKER = "zzbrouillonzz"
+ALGORITHM_KEEPERS = {"dpo", "steward", "superadmin"}
+
+
+def register_algorithms(instance: Instance) -> dict[str, str]:
+    """A published entry citing every dataset, and a draft citing the restricted one."""
+    every = [s for level in LEVELS for s in datasets_of(level)]
+    add_algorithm(instance, ADMIN, "tarifs", organization="agglo", content=COMPLETE, datasets=every)
+    set_published(instance, ADMIN, "tarifs", True)
+    draft = {"name": f"Fiche {DRAFT_MARKER}"}
+    add_algorithm(
+        instance,
+        ADMIN,
+        DRAFT,
+        organization="agglo",
+        content=draft,
+        datasets=datasets_of("restricted"),
+    )
+    return {"algorithm": "tarifs"}
 
 
 @pytest.fixture(scope="module")
@@ -517,6 +552,28 @@ def test_register_routes_follow_keepers(
         assert ("zzregistrezz" in client.get(url, headers=auth).text) == keeper, f"{caller} {url}"
     entry = client.get(f"/api/v1/register/{REGISTER_ENTRY}", headers=headers(secrets, "dpo"))
     assert entry.json()["name"] == "Traitement zzregistrezz"  # nothing was changed
+
+
+@pytest.mark.parametrize("caller", list(CALLERS))
+def test_algorithm_drafts_exist_for_their_keepers_only(
+    world: tuple[TestClient, dict[str, str]], caller: str
+) -> None:
+    client, secrets = world
+    auth = headers(secrets, caller)
+    keeper = caller in ALGORITHM_KEEPERS
+    for method, path in ROUTES:
+        if "{algorithm}" not in path:
+            continue
+        response = client.request(method, fill(path, "agglo", {"algorithm": DRAFT}), headers=auth)
+        assert response.status_code == (200 if keeper else 404), f"{caller} {path}"
+        if keeper and path.endswith("{algorithm}"):  # the cited dataset, through the policy
+            cited = "niveau-restricted" in response.text
+            assert cited == ("restricted" in READS[caller]), f"{caller} {path}"
+    for url in ("/api/v1/algorithms", "/algorithmes"):
+        listed = DRAFT_MARKER in client.get(url, headers=auth).text
+        assert listed == keeper, f"{caller} {url}"
+    for url in ("/api/v1/algorithms.json", "/api/v1/algorithms.csv"):  # published entries only
+        assert DRAFT_MARKER not in client.get(url, headers=auth).text
 
 
 def test_forms_refuse_without_csrf(world: tuple[TestClient, dict[str, str]]) -> None:

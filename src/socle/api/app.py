@@ -27,6 +27,7 @@ from socle.api.routes import (
 )
 from socle.api.routes import register as register_routes
 from socle.api.routes import usage as usage_routes
+from socle.api.routes.algorithms import router as algorithms_router
 from socle.api.usage import UsageMiddleware
 from socle.config import Settings
 from socle.core.usage import PeriodicFlush, UsageCounter
@@ -82,6 +83,7 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     app.include_router(audit.router, prefix="/api/v1")
     app.include_router(retention.router, prefix="/api/v1")
     app.include_router(register_routes.router, prefix="/api/v1")
+    app.include_router(algorithms_router, prefix="/api/v1")
     app.include_router(dcat.router)
     app.include_router(ods.router)
     app.include_router(ckan.router)

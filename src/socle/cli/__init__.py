@@ -10,6 +10,7 @@ from socle.cli import audit, datasets, exports, moderation, orgs, schemas, shari
 from socle.cli import register as register_cli
 from socle.cli import retention as retention_cli
 from socle.cli._common import console, fails_cleanly, instance
+from socle.cli.algorithms import app as algorithms_app
 from socle.cli.anonymisation import anonymisation_app, anonymise
 from socle.cli.clean import clean
 from socle.cli.ingest import ingest
@@ -35,6 +36,7 @@ app.add_typer(tokens.app, name="tokens")
 app.add_typer(audit.app, name="audit")
 app.add_typer(sharing.agreements_app, name="agreements")
 app.add_typer(sharing.grants_app, name="grants")
+app.add_typer(algorithms_app, name="algorithms")
 app.add_typer(config_app, name="config")
 app.add_typer(retention_cli.app, name="retention")
 app.add_typer(register_cli.app, name="register")

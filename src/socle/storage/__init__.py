@@ -5,6 +5,7 @@ with) always holds them all.
 """
 
 from socle.storage import (
+    algorithms,
     anonymisation,
     identities,
     participation,
@@ -14,6 +15,7 @@ from socle.storage import (
 )
 
 __all__ = [
+    "algorithms",
     "anonymisation",
     "identities",
     "participation",

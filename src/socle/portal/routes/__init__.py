@@ -29,6 +29,7 @@ from socle.portal.routes import (
     table,
     usage,
 )
+from socle.portal.routes import algorithms as algorithm_pages
 
 # Every POST of the portal is a form checked against CSRF here, once for all.
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
@@ -55,5 +56,6 @@ for family in (
     oidc,
     oidc_logout,
     register,
+    algorithm_pages,
 ):
     router.include_router(family.router)
