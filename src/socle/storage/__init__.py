@@ -4,6 +4,6 @@ Every table module is imported here, so ``tables.Base.metadata`` (what migration
 with) always holds them all.
 """
 
-from socle.storage import participation, tables
+from socle.storage import deliveries, participation, tables
 
-__all__ = ["participation", "tables"]
+__all__ = ["deliveries", "participation", "tables"]
