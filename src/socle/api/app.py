@@ -11,6 +11,7 @@ from socle import __version__, portal
 from socle.api import docs, problems
 from socle.api.auth import install_sessions
 from socle.api.client_address import ClientAddress
+from socle.api.routes import agreements as agreements_routes
 from socle.api.routes import (
     audit,
     ckan,
@@ -69,6 +70,7 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     app.include_router(participation.router, prefix="/api/v1")
     app.include_router(me.router, prefix="/api/v1")
     app.include_router(audit.router, prefix="/api/v1")
+    app.include_router(agreements_routes.router, prefix="/api/v1")
     app.include_router(dcat.router)
     app.include_router(ods.router)
     app.include_router(ckan.router)

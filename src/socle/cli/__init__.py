@@ -9,6 +9,7 @@ import typer
 from socle.cli import audit, datasets, exports, moderation, orgs, schemas, sharing, tokens, users
 from socle.cli._common import console, fails_cleanly, instance
 from socle.cli.clean import clean
+from socle.cli.deliveries import app as deliveries_app
 from socle.cli.ingest import ingest
 from socle.cli.quality import validate
 from socle.cli.stats import stats
@@ -32,6 +33,7 @@ app.add_typer(tokens.app, name="tokens")
 app.add_typer(audit.app, name="audit")
 app.add_typer(sharing.agreements_app, name="agreements")
 app.add_typer(sharing.grants_app, name="grants")
+app.add_typer(deliveries_app, name="deliveries")
 app.add_typer(config_app, name="config")
 app.command(name="ingest")(ingest)
 app.command(name="validate")(validate)

@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -75,11 +74,7 @@ def deliver(
     today = _day(now)
     agreement = get_agreement(instance, principal, agreement_slug)
     with instance.db.session() as session:
-        obligation = _obligation(session, agreement, obligation_id)
-        if not partner_member(principal, agreement):
-            raise NotFoundError(f"Obligation « {obligation_id} » introuvable")
-        if principal.token is not None and principal.token.scope is Scope.READ:
-            raise ForbiddenError("Ce jeton d'API ne permet que la lecture")
+        obligation = _deliverable(session, principal, agreement, obligation_id)
         if not active_on(agreement, today):
             raise ConflictError(f"La convention « {agreement.slug} » n'est pas active")
         answered = _valid_count(session, obligation.id)
@@ -114,6 +109,7 @@ def deliver(
             "due_on": due_on.isoformat() if due_on else None,
         }
         log(session, principal, "write/delivery", details=details)
+    delivery.version = version
     return delivery, version
 
 
@@ -168,19 +164,6 @@ def standing(obligation: Obligation, today: date) -> BoardRow:
     return BoardRow(obligation, status, next_due, latest)
 
 
-def delivery_view(delivery: Delivery, version: Version) -> dict[str, Any]:
-    """A delivery as the API shows it."""
-    return {
-        "id": delivery.id,
-        "delivered_by": delivery.delivered_by,
-        "delivered_at": as_utc(delivery.delivered_at).isoformat(),
-        "due_on": delivery.due_on.isoformat() if delivery.due_on else None,
-        "valid": delivery.valid,
-        "validation": delivery.validation,
-        "version": version.number,
-    }
-
-
 def _deliverer(principal: Principal, dataset_id: str, organization_id: str | None) -> Principal:
     """The partner's member, acting for this delivery only: the power to add a version,
     confined (as an API token confines it) to the one target dataset."""
@@ -191,12 +174,27 @@ def _deliverer(principal: Principal, dataset_id: str, organization_id: str | Non
     return replace(principal, is_admin=True, token=grant)
 
 
-def _obligation(session: Session, agreement: Agreement, obligation_id: str) -> Obligation:
+def check_deliverer(
+    instance: Instance, principal: Principal, agreement_slug: str, obligation_id: str
+) -> None:
+    """Fail before an upload is read when ``principal`` could not deliver it anyway."""
+    agreement = get_agreement(instance, principal, agreement_slug)
+    with instance.db.session() as session:
+        _deliverable(session, principal, agreement, obligation_id)
+
+
+def _deliverable(
+    session: Session, principal: Principal, agreement: Agreement, obligation_id: str
+) -> Obligation:
+    """The obligation, if ``principal`` is a member of the partner (404 otherwise) whose
+    API token, if any, may write (403 otherwise)."""
     obligation = session.scalar(
         _loaded().where(Obligation.id == obligation_id, Obligation.agreement_id == agreement.id)
     )
-    if obligation is None:
+    if obligation is None or not partner_member(principal, agreement):
         raise NotFoundError(f"Obligation « {obligation_id} » introuvable")
+    if principal.token is not None and principal.token.scope is Scope.READ:
+        raise ForbiddenError("Ce jeton d'API ne permet que la lecture")
     return obligation
 
 
