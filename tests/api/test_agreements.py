@@ -136,6 +136,9 @@ def test_only_the_partner_delivers_and_only_with_a_writing_token(
         upload_url(client, secrets), content=b"a;b\n", headers=auth(secrets, "partner")
     )
     assert not_a_form.status_code == 400
+    # A session cookie alone cannot deliver through the API: another site could replay it.
+    anonymous = client.post(upload_url(client, secrets), files={"file": ("f.csv", b"a\n1\n")})
+    assert anonymous.status_code == 401
     versions = client.get(
         "/api/v1/datasets/frequentation/versions", headers=auth(secrets, "steward")
     )

@@ -25,7 +25,7 @@ from socle.core.deliveries import (
     deliver,
     obligations_for,
 )
-from socle.errors import InputError, LimitExceededError
+from socle.errors import InputError, LimitExceededError, UnauthorizedError
 from socle.governance.policy import Principal
 from socle.instance import Instance
 
@@ -59,7 +59,13 @@ async def new_delivery(
     principal: PrincipalDep,
 ) -> JSONResponse:
     """Deliver a file (multipart field ``file``) for an obligation: a new version of its
-    dataset, validated against its schema. Members of the partner organization only."""
+    dataset, validated against its schema. Members of the partner organization only, with
+    an API token (a session cookie alone could be replayed by another site's form)."""
+    if principal.token is None:
+        raise UnauthorizedError(
+            "Livrer par l'API demande un jeton d'API (Authorization: Bearer …) ; "
+            "dans le portail, utilisez le formulaire de la convention"
+        )
     check_deliverer(instance, principal, slug, obligation_id)  # before reading the upload
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > MAX_DELIVERY_BYTES + ENVELOPE:

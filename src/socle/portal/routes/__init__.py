@@ -8,6 +8,7 @@ from socle.portal.csrf import check_csrf
 from socle.portal.routes import (
     about,
     account,
+    agreements,
     catalog,
     charts,
     comments,
@@ -45,5 +46,6 @@ for family in (
     account,
     usage,
     about,
+    agreements,
 ):
     router.include_router(family.router)
