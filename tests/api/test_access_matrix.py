@@ -18,6 +18,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +30,11 @@ from starlette.routing import Mount
 
 from socle.api.app import create_app
 from socle.config import Settings
-from socle.core.agreements import add_agreement
+from socle.core.agreements import add_agreement, add_obligation
 from socle.core.catalog import set_steward
 from socle.core.memberships import set_membership
 from socle.core.metadata import parse_metadata
+from socle.core.obligations import ObligationTerms
 from socle.core.organizations import create_organization
 from socle.core.schemas import add_schema
 from socle.core.tokens import create_token
@@ -86,7 +88,12 @@ CONTRIBUTED: dict[str, str] = {}
 # Routes for the DPO and administrators only: they do not exist for anyone else.
 ADMIN_ONLY = {"superadmin"}
 SIGNED_IN_GET = {"/api/v1/me": 200, "/mon-compte": 303, "/connexion/code": 303}
-ANONYMOUS_GET = {"/api/v1/me": 401, "/mon-compte": 303, "/connexion/code": 303}
+ANONYMOUS_GET = {
+    "/api/v1/me": 401,
+    "/mon-compte": 303,
+    "/connexion/code": 303,
+    "/conventions": 303,
+}
 # (method, path) -> how it is checked.
 ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/openapi.json"): "exempt: describes routes, holds no data",
@@ -190,6 +197,19 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/demandes/{request_id}"): "listing",
     ("GET", "/demandes/nouvelle"): "listing",
     ("POST", "/demandes/nouvelle"): "form",
+    # deliveries: agreements exist for their followers (the owner's admin, data officer and
+    # stewards, the partner's members); the board for the owner's followers only; only the
+    # partner's members deliver, with a writing API token (the matrix's tokens only read).
+    ("GET", "/api/v1/agreements"): "listing",
+    ("GET", "/api/v1/agreements/{slug}"): "agreement",
+    ("POST", "/api/v1/agreements/{slug}/obligations/{obligation_id}/deliveries"): "delivery",
+    ("GET", "/api/v1/organizations/{slug}/deliveries"): "board",
+    ("GET", "/conventions"): "listing",
+    ("GET", "/conventions/nouvelle"): "admin_only",  # signers: no agglo admin among callers
+    ("POST", "/conventions/nouvelle"): "form",
+    ("GET", "/conventions/{slug}"): "agreement",
+    ("POST", "/conventions/{slug}/obligations/{obligation_id}/livraisons"): "form",
+    ("GET", "/organisations/{slug}/livraisons"): "board",
 }
 # Routes serving geographic datasets only (every dataset here is geographic; tests/api/test_ogc
 # imports this to run its own check).
@@ -303,6 +323,11 @@ def populate(instance: Instance, folder: Path) -> dict[str, str]:
         rows="montant < 1000",
     )
     CONTRIBUTED.update(publish_contributions(instance, cited=["niveau-public", "niveau-internal"]))
+    # The partner must deliver a dataset it reads: an obligation names its dataset to the
+    # partner, which must not be how a hidden one comes to light.
+    due = date.today() + timedelta(days=30)
+    terms = ObligationTerms("niveau-partners", "MONTHLY", due)
+    CONTRIBUTED["obligation_id"] = add_obligation(instance, ADMIN, "transport", terms).id
     return secrets
 
 
@@ -415,6 +440,48 @@ def test_forms_refuse_without_csrf(world: tuple[TestClient, dict[str, str]]) -> 
                 method, fill(path, "agglo"), headers=headers(secrets, caller), data={}
             )
             assert response.status_code in (303, 400, 401, 403, 422), f"{caller} {path}"
+
+
+# deliveries: agreements, boards and deliveries -----------------------------------------------
+
+AGREEMENT_FOLLOWERS = {"partner_with", "steward", "superadmin"}
+BOARD_FOLLOWERS = {"steward", "superadmin"}
+# The agreement and the organization each kind of route is called with.
+FOLLOWED = {"agreement": ("transport", AGREEMENT_FOLLOWERS), "board": ("agglo", BOARD_FOLLOWERS)}
+
+
+@pytest.mark.parametrize("caller", list(CALLERS))
+def test_agreements_and_boards_exist_for_their_followers_only(
+    world: tuple[TestClient, dict[str, str]], caller: str
+) -> None:
+    client, secrets = world
+    hidden = [s for lv in LEVELS if lv not in READS[caller] for s in datasets_of(lv)]
+    for (method, path), kind in ROUTES.items():
+        if kind not in FOLLOWED:
+            continue
+        slug, followers = FOLLOWED[kind]
+        response = client.request(method, fill(path, slug), headers=headers(secrets, caller))
+        assert response.status_code == (200 if caller in followers else 404), f"{caller} {path}"
+        for dataset in hidden:
+            assert dataset not in response.text.lower(), f"{path} shows {dataset} to {caller}"
+
+
+@pytest.mark.parametrize("caller", list(CALLERS))
+def test_only_the_partners_members_deliver(
+    world: tuple[TestClient, dict[str, str]], caller: str
+) -> None:
+    client, secrets = world
+    expected = {"anonymous": 401, "partner_with": 403}.get(caller, 404)  # read-only tokens
+    for (method, path), kind in ROUTES.items():
+        if kind == "delivery":
+            url = fill(path, "transport")
+            files = {"file": ("livraison.csv", b"nom\nGare\n", "text/csv")}
+            response = client.request(method, url, headers=headers(secrets, caller), files=files)
+            assert response.status_code == expected, f"{caller} {path}"
+    versions = client.get(
+        "/api/v1/datasets/niveau-partners/versions", headers=headers(secrets, "dpo")
+    )
+    assert len(versions.json()["results"]) == 1
 
 
 # Restricted rows and columns -----------------------------------------------------------------

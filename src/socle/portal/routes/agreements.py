@@ -112,7 +112,6 @@ async def new_agreement(
 def agreement_page(
     request: Request, slug: str, instance: InstanceDep, principal: PrincipalDep
 ) -> Response:
-    principal = _signed_in(principal)
     return _agreement(request, instance, principal, slug)
 
 
