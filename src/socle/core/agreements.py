@@ -143,10 +143,18 @@ def visible_agreements(instance: Instance, principal: Principal) -> list[Agreeme
 def get_agreement(instance: Instance, principal: Principal, slug: str) -> Agreement:
     """One agreement ``principal`` follows; any other is missing (404)."""
     with instance.db.session() as session:
-        agreement = session.scalar(_loaded().where(Agreement.slug == slug))
-        if agreement is None or not _sees(principal, agreement):
+        agreement = find_agreement(session, slug)
+        if not _sees(principal, agreement):
             raise NotFoundError(f"Convention « {slug} » introuvable")
         return agreement
+
+
+def find_agreement(session: Session, slug: str) -> Agreement:
+    """The agreement named ``slug``, whoever asks: callers decide who may see it."""
+    agreement = session.scalar(_loaded().where(Agreement.slug == slug))
+    if agreement is None:
+        raise NotFoundError(f"Convention « {slug} » introuvable")
+    return agreement
 
 
 def is_partner_member(principal: Principal, agreement: Agreement) -> bool:

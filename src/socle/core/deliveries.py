@@ -23,13 +23,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from socle.core.agreements import active_on, follows_organization, get_agreement
+from socle.core.agreements import active_on, find_agreement, follows_organization
 from socle.core.agreements import is_partner_member as partner_member
 from socle.core.obligations import due_date
 from socle.core.organizations import get_organization
 from socle.core.versions import add_version
-from socle.errors import ConflictError, ForbiddenError, NotFoundError
-from socle.governance.audit import log
+from socle.errors import ConflictError, ForbiddenError, NotFoundError, SocleError
+from socle.governance.audit import append, log, occurrence
 from socle.governance.identity import Scope, TokenGrant
 from socle.governance.policy import Principal
 from socle.instance import Instance
@@ -72,9 +72,9 @@ def deliver(
     the moment of delivery (the clock's by default)."""
     now = now or utcnow()
     today = _day(now)
-    agreement = get_agreement(instance, principal, agreement_slug)
     with instance.db.session() as session:
-        obligation = _deliverable(session, principal, agreement, obligation_id)
+        agreement = find_agreement(session, agreement_slug)
+        obligation = _deliverable(instance, session, principal, agreement, obligation_id)
         if not active_on(agreement, today):
             raise ConflictError(f"La convention « {agreement.slug} » n'est pas active")
         answered = _valid_count(session, obligation.id)
@@ -178,23 +178,35 @@ def check_deliverer(
     instance: Instance, principal: Principal, agreement_slug: str, obligation_id: str
 ) -> None:
     """Fail before an upload is read when ``principal`` could not deliver it anyway."""
-    agreement = get_agreement(instance, principal, agreement_slug)
     with instance.db.session() as session:
-        _deliverable(session, principal, agreement, obligation_id)
+        agreement = find_agreement(session, agreement_slug)
+        _deliverable(instance, session, principal, agreement, obligation_id)
 
 
 def _deliverable(
-    session: Session, principal: Principal, agreement: Agreement, obligation_id: str
+    instance: Instance,
+    session: Session,
+    principal: Principal,
+    agreement: Agreement,
+    obligation_id: str,
 ) -> Obligation:
     """The obligation, if ``principal`` is a member of the partner (404 otherwise) whose
-    API token, if any, may write (403 otherwise)."""
+    API token, if any, may write (403 otherwise); a refusal is logged."""
     obligation = session.scalar(
         _loaded().where(Obligation.id == obligation_id, Obligation.agreement_id == agreement.id)
     )
-    if obligation is None or not partner_member(principal, agreement):
+    if obligation is None:
         raise NotFoundError(f"Obligation « {obligation_id} » introuvable")
-    if principal.token is not None and principal.token.scope is Scope.READ:
-        raise ForbiddenError("Ce jeton d'API ne permet que la lecture")
+    refusal: SocleError | None = None
+    if not partner_member(principal, agreement):
+        refusal = NotFoundError(f"Obligation « {obligation_id} » introuvable")
+    elif principal.token is not None and principal.token.scope is Scope.READ:
+        refusal = ForbiddenError("Ce jeton d'API ne permet que la lecture")
+    if refusal is not None:
+        details = {"agreement": agreement.slug, "obligation": obligation.id}
+        with instance.db.session() as own:
+            append(own, occurrence(principal, "write/delivery", allowed=False, details=details))
+        raise refusal
     return obligation
 
 
