@@ -170,6 +170,7 @@ def test_only_the_partners_members_deliver(world: Instance, tmp_path: Path) -> N
     with pytest.raises(ForbiddenError):
         deliver(world, reader, "dsp", ident, good)
     set_status(world, ADMIN, "dsp", "suspended")
+    assert ("write/agreement-status", "admin") in logged(world)
     with pytest.raises(ConflictError, match="pas active"):
         deliver(world, partner, "dsp", ident, good)
     assert len(list_versions(world, ADMIN, "frequentation")) == 1

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from socle.core.agreements import active_on, find_agreement, follows_organization
@@ -221,7 +221,7 @@ def _valid_count(session: Session, obligation_id: str) -> int:
     )
 
 
-def _loaded():  # type: ignore[no-untyped-def]
+def _loaded() -> Select[Obligation]:
     return select(Obligation).options(
         selectinload(Obligation.agreement).selectinload(Agreement.partner),
         selectinload(Obligation.dataset),

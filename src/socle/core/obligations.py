@@ -12,7 +12,6 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from socle.core.schemas import SchemaRef, find_schema
@@ -111,13 +110,3 @@ def _add_months(day: date, months: int) -> date:
     year += day.year
     last = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last))
-
-
-def obligations_of(session: Session, agreement_ids: list[str]) -> list[Obligation]:
-    return list(
-        session.scalars(
-            select(Obligation)
-            .where(Obligation.agreement_id.in_(agreement_ids))
-            .order_by(Obligation.created_at)
-        )
-    )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -38,7 +37,7 @@ from socle.portal.csrf import MAX_UPLOAD_BYTES
 from socle.portal.rendering import NO_STORE, render
 from socle.portal.routes._deps import InstanceDep, PrincipalDep
 from socle.portal.routes.account import SignInRequired
-from socle.storage.tables import Dataset
+from socle.storage.tables import Dataset, Organization
 
 router = APIRouter()
 PAGE = "/conventions"
@@ -227,7 +226,7 @@ def _signer(instance: Instance, principal: Principal) -> Principal:
     return principal
 
 
-def _signing_organizations(instance: Instance, principal: Principal) -> list[Any]:
+def _signing_organizations(instance: Instance, principal: Principal) -> list[Organization]:
     organizations = [org for org, _ in list_organizations(instance, ADMIN)]
     if principal.is_admin:
         return organizations
