@@ -209,6 +209,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/conventions/nouvelle"): "form",
     ("GET", "/conventions/{slug}"): "agreement",
     ("POST", "/conventions/{slug}/obligations/{obligation_id}/livraisons"): "form",
+    ("POST", "/conventions/{slug}/obligations"): "form",
     ("GET", "/organisations/{slug}/livraisons"): "board",
 }
 # Routes serving geographic datasets only (every dataset here is geographic; tests/api/test_ogc

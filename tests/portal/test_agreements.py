@@ -116,6 +116,17 @@ def test_sign_deliver_and_follow_the_board(as_user) -> None:  # type: ignore[no-
     page = admin.get("/conventions/dsp-transport")
     assert "Contrat de DSP, article 12" in page.text and check_page(page.text) == []
     assert "Livrer un fichier" not in page.text  # the owner does not deliver
+    more = {"csrf_token": csrf_of(page.text), "frequency": "WEEKLY", "first_due_on": "2099-01-06"}
+    missing = admin.post("/conventions/dsp-transport/obligations", data=more)
+    assert missing.status_code == 400 and "Choisissez le jeu" in missing.text
+    added = admin.post(
+        "/conventions/dsp-transport/obligations",
+        data={**more, "obligation_dataset": "arrets"},
+        follow_redirects=False,
+    )
+    assert added.status_code == 303
+    page = admin.get("/conventions/dsp-transport")
+    assert "Livraison attendue ajoutée" in page.text and "Hebdomadaire" in page.text
 
     partner = as_user("p@transdev.fr")
     listing = partner.get("/conventions")
@@ -146,6 +157,13 @@ def test_strangers_find_nothing(as_user) -> None:  # type: ignore[no-untyped-def
         assert client.get("/conventions/dsp-transport").status_code == 404
         assert client.get("/conventions/nouvelle").status_code == 404
         assert client.get("/organisations/agglo/livraisons").status_code == 404
+        token = csrf_of(client.get("/mon-compte").text)
+        added = client.post(
+            "/conventions/dsp-transport/obligations",
+            data={"csrf_token": token, "obligation_dataset": "arrets", "frequency": "WEEKLY",
+                  "first_due_on": "2099-01-06"},
+        )  # fmt: skip
+        assert added.status_code == 404
         token = csrf_of(client.get("/mon-compte").text)
         posted = client.post(
             "/conventions/dsp-transport/obligations/x/livraisons",

@@ -129,7 +129,7 @@ def list_agreements(instance: Instance, principal: Principal) -> list[Agreement]
     """The agreements whose covered datasets ``principal`` may all edit."""
     with instance.db.session() as session:
         found = session.scalars(_loaded().order_by(Agreement.slug)).all()
-        return [a for a in found if _manages(principal, a)]
+        return [a for a in found if manages(principal, a)]
 
 
 def visible_agreements(instance: Instance, principal: Principal) -> list[Agreement]:
@@ -183,7 +183,7 @@ def _sees(principal: Principal, agreement: Agreement) -> bool:
     return (
         follows_organization(principal, agreement.organization_id)
         or is_partner_member(principal, agreement)
-        or _manages(principal, agreement)
+        or manages(principal, agreement)
     )
 
 
@@ -213,12 +213,13 @@ def _loaded() -> Select[Agreement]:
     )
 
 
-def _manages(principal: Principal, agreement: Agreement) -> bool:
+def manages(principal: Principal, agreement: Agreement) -> bool:
+    """Whether ``principal`` may edit every covered dataset, hence change the agreement."""
     return all(decide(principal, Action.WRITE, c.dataset).allowed for c in agreement.datasets)
 
 
 def find_managed(session: Session, slug: str, principal: Principal) -> Agreement:
     agreement = session.scalar(_loaded().where(Agreement.slug == slug))
-    if agreement is None or not _manages(principal, agreement):
+    if agreement is None or not manages(principal, agreement):
         raise NotFoundError(f"Convention « {slug} » introuvable")
     return agreement

@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -19,9 +20,11 @@ from socle.api.uploads import save_upload
 from socle.core.agreement_views import agreement_view, obligation_view
 from socle.core.agreements import (
     add_agreement,
+    add_obligation,
     follows_organization,
     get_agreement,
     is_partner_member,
+    manages,
     visible_agreements,
 )
 from socle.core.deliveries import board, check_deliverer, deliver, obligations_for
@@ -142,6 +145,25 @@ async def upload_delivery(
     return RedirectResponse(f"{PAGE}/{slug}", status_code=303)
 
 
+@router.post(PAGE + "/{slug}/obligations", response_class=HTMLResponse)
+async def new_obligation(
+    request: Request, slug: str, instance: InstanceDep, principal: PrincipalDep
+) -> Response:
+    posted = await request.form(max_files=0, max_fields=20)
+    values = {k: v for k, v in posted.items() if isinstance(v, str)}
+    try:
+        terms = _obligations(values)
+        if not terms:
+            raise InputError("Choisissez le jeu de données que le partenaire doit livrer")
+        add_obligation(instance, principal, slug, terms[0])
+    except (InputError, ConflictError) as exc:
+        return _agreement(
+            request, instance, principal, slug, error=exc.message, status=400, values=values
+        )
+    request.session["flash"] = "Livraison attendue ajoutée à la convention."
+    return RedirectResponse(f"{PAGE}/{slug}", status_code=303)
+
+
 @router.get("/organisations/{slug}/livraisons", response_class=HTMLResponse)
 def board_page(
     request: Request, slug: str, instance: InstanceDep, principal: PrincipalDep
@@ -164,8 +186,11 @@ def _agreement(
     *,
     error: str | None = None,
     status: int = 200,
+    values: dict[str, str] | None = None,
 ) -> HTMLResponse:
     found = get_agreement(instance, principal, slug)
+    manager = manages(principal, found)
+    options = _options(instance, principal, [found.organization_id]) if manager else {}
     return render(
         request,
         "agreement.html",
@@ -177,6 +202,9 @@ def _agreement(
         flash=request.session.pop("flash", None),
         error=error,
         max_upload_mb=MAX_UPLOAD_BYTES >> 20,
+        manager=manager,
+        values=values or {},
+        **options,
     )
 
 
@@ -190,16 +218,7 @@ def _form(
 ) -> HTMLResponse:
     organizations = [org for org, _ in list_organizations(instance, ADMIN)]
     signing = _signing_organizations(instance, principal)
-    with instance.db.session() as session:
-        datasets = [
-            d
-            for d in session.scalars(
-                select(Dataset)
-                .where(Dataset.organization_id.in_([o.id for o in signing]))
-                .order_by(Dataset.slug)
-            )
-            if decide(principal, Action.WRITE, d).allowed
-        ]
+    options = _options(instance, principal, [o.id for o in signing])
     names = {o.id: o.slug for o in organizations}
     return render(
         request,
@@ -211,11 +230,34 @@ def _form(
         error=error,
         signing=[(o.slug, o.name) for o in signing],
         organizations=[(o.slug, o.name) for o in organizations],
-        datasets=[(d.slug, d.title, names.get(d.organization_id or "", "")) for d in datasets],
-        dataset_options=[(d.slug, d.title) for d in datasets],
-        schemas=[(f"{s.name}@{s.version}",) * 2 for s in list_schemas(instance)],
-        frequencies={code: FREQUENCIES[code] for code in PERIODS},
+        datasets=[
+            (d.slug, d.title, names.get(d.organization_id or "", "")) for d in options["writable"]
+        ],
+        **options,
     )
+
+
+def _options(
+    instance: Instance, principal: Principal, organization_ids: list[str]
+) -> dict[str, Any]:
+    """What an obligation's fields offer: the organizations' datasets ``principal`` may
+    edit, the registered schemas, the frequencies a delivery can be due at."""
+    with instance.db.session() as session:
+        writable = [
+            d
+            for d in session.scalars(
+                select(Dataset)
+                .where(Dataset.organization_id.in_(organization_ids))
+                .order_by(Dataset.slug)
+            )
+            if decide(principal, Action.WRITE, d).allowed
+        ]
+    return {
+        "writable": writable,
+        "dataset_options": [(d.slug, d.title) for d in writable],
+        "schemas": [(f"{s.name}@{s.version}",) * 2 for s in list_schemas(instance)],
+        "frequencies": {code: FREQUENCIES[code] for code in PERIODS},
+    }
 
 
 def _signer(instance: Instance, principal: Principal) -> Principal:
