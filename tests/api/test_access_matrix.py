@@ -467,6 +467,17 @@ def test_agreements_and_boards_exist_for_their_followers_only(
             assert dataset not in response.text.lower(), f"{path} shows {dataset} to {caller}"
 
 
+def test_the_partner_is_not_told_the_row_filter(world: tuple[TestClient, dict[str, str]]) -> None:
+    client, secrets = world
+    for url in ("/api/v1/agreements", "/api/v1/agreements/transport-partiel"):
+        for caller, told in (("partner_with", False), ("steward", True)):
+            response = client.get(url, headers=headers(secrets, caller))
+            assert response.status_code == 200
+            assert ("montant < 1000" in response.text) is told, f"{caller} {url}"
+    page = client.get("/conventions/transport-partiel", headers=headers(secrets, "partner_with"))
+    assert "vue-partielle" in page.text and "1000" not in page.text
+
+
 @pytest.mark.parametrize("caller", list(CALLERS))
 def test_only_the_partners_members_deliver(
     world: tuple[TestClient, dict[str, str]], caller: str

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from socle.core.agreements import STATUS_LABELS_FR as AGREEMENT_LABELS_FR
+from socle.core.agreements import follows_organization, manages
 from socle.core.deliveries import STATUS_LABELS_FR, BoardRow
 from socle.core.views import utc_iso
 from socle.core.vocabularies import FREQUENCIES
@@ -20,6 +21,9 @@ def agreement_view(
     """An agreement with its clauses and the covered datasets ``principal`` may read (the
     others do not exist for them); its obligations when given, each naming the dataset
     the partner delivers."""
+    owner_side = follows_organization(principal, agreement.organization_id) or manages(
+        principal, agreement
+    )
     view: dict[str, Any] = {
         "slug": agreement.slug,
         "title": agreement.title,
@@ -35,7 +39,13 @@ def agreement_view(
             "hosting": agreement.hosting,
         },
         "datasets": [
-            {"slug": c.dataset.slug, "columns": c.columns, "rows": c.rows}
+            {
+                "slug": c.dataset.slug,
+                "columns": c.columns,
+                # The row filter stays unsaid to the partner, as in error messages.
+                "rows": c.rows if owner_side else None,
+                "rows_restricted": c.rows is not None,
+            }
             for c in agreement.datasets
             if decide(principal, Action.READ, c.dataset).allowed
         ],
