@@ -61,6 +61,9 @@ def test_oblige_a_partner_then_follow_the_board(home: Path) -> None:  # noqa: F8
     )  # fmt: skip
     assert "ajoutée à la convention « dsp »" in added
 
+    shown = run("agreements", "show", "dsp")
+    assert "Objet : Suivre la fréquentation" in shown and "Base légale : —" in shown
+    assert "frequentation@1" in shown and "Mensuelle" in shown
     early = run("deliveries", "board", "agglo", "--on", "2025-01-15")
     assert "à venir" in early and "frequentation@1" in early and "2025-01-31" in early
     assert "manquante" in run("deliveries", "board", "agglo", "--on", "2025-02-15")

@@ -9,13 +9,16 @@ import typer
 from rich.table import Table
 
 from socle.cli._common import console, fails_cleanly, instance, split_list
+from socle.core.agreement_views import agreement_view
 from socle.core.agreements import (
     STATUS_LABELS_FR,
     add_agreement,
     add_obligation,
+    get_agreement,
     list_agreements,
     set_status,
 )
+from socle.core.deliveries import obligations_for
 from socle.core.grants import add_grant, list_grants, revoke_grant
 from socle.core.obligations import ObligationTerms
 from socle.errors import InputError
@@ -38,6 +41,13 @@ Rows = Annotated[
         help="Lignes exposées : expression where du langage de requête (défaut : toutes)."
     ),
 ]
+
+
+CLAUSE_LABELS = {
+    "purpose": "Objet",
+    "legal_basis": "Base légale",
+    "hosting": "Hébergement et souveraineté",
+}
 
 
 def _restriction(columns: list[str] | None, rows: str | None) -> str:
@@ -125,6 +135,33 @@ def agreements_list() -> None:
         )
         status = STATUS_LABELS_FR[a.status]
         table.add_row(a.slug, a.organization.slug, a.partner.slug, period, status, covered)
+    console.print(table)
+
+
+@agreements_app.command("show")
+@fails_cleanly
+def agreements_show(
+    slug: Annotated[str, typer.Argument(help="Identifiant de la convention.")],
+) -> None:
+    """Afficher une convention : clauses, jeux couverts, livraisons attendues et leur état."""
+    with instance() as inst:
+        agreement = get_agreement(inst, ADMIN, slug)
+        view = agreement_view(agreement, ADMIN, obligations_for(inst, agreement))
+    console.print(f"[bold]{view['title']}[/] ({view['organization']} → {view['partner']})")
+    console.print(f"Période : {view['starts_on']} → {view['ends_on'] or '…'}", highlight=False)
+    console.print(f"Statut : {view['status_label']}")
+    for name, label in CLAUSE_LABELS.items():
+        console.print(f"{label} : {view['clauses'][name] or '—'}", highlight=False)
+    for covered in view["datasets"]:
+        console.print(
+            f"Jeu couvert : {covered['slug']} ({_restriction(covered['columns'], covered['rows'])})"
+        )
+    table = Table("Obligation", "Jeu", "Schéma", "Fréquence", "Prochaine échéance", "État")
+    for o in view["obligations"]:
+        table.add_row(
+            o["id"], o["dataset"], o["schema"] or "—", o["frequency_label"],
+            o["next_due_on"] or "—", o["status_label"],
+        )  # fmt: skip
     console.print(table)
 
 
