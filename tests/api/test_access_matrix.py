@@ -18,6 +18,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +31,11 @@ from starlette.routing import Mount
 
 from socle.api.app import create_app
 from socle.config import Settings
-from socle.core.agreements import add_agreement
+from socle.core.agreements import add_agreement, add_obligation
 from socle.core.catalog import set_steward
 from socle.core.memberships import set_membership
 from socle.core.metadata import parse_metadata
+from socle.core.obligations import ObligationTerms
 from socle.core.organizations import create_organization
 from socle.core.schemas import add_schema
 from socle.core.tokens import create_token
@@ -121,6 +123,7 @@ ANONYMOUS_GET = {
     "/api/v1/me/notifications": 401,
     "/mon-compte": 303,
     "/connexion/code": 303,
+    "/conventions": 303,
 }
 # (method, path) -> how it is checked.
 ROUTES: dict[tuple[str, str], str] = {
@@ -278,6 +281,20 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/algorithms/{algorithm}/revisions"): "listing",
     ("GET", "/algorithmes"): "listing",
     ("GET", "/algorithmes/{algorithm}"): "listing",
+    # deliveries: agreements exist for their followers (the owner's admin, data officer and
+    # stewards, the partner's members); the board for the owner's followers only; only the
+    # partner's members deliver, with a writing API token (the matrix's tokens only read).
+    ("GET", "/api/v1/agreements"): "listing",
+    ("GET", "/api/v1/agreements/{slug}"): "agreement",
+    ("POST", "/api/v1/agreements/{slug}/obligations/{obligation_id}/deliveries"): "delivery",
+    ("GET", "/api/v1/organizations/{slug}/deliveries"): "board",
+    ("GET", "/conventions"): "listing",
+    ("GET", "/conventions/nouvelle"): "admin_only",  # signers: no agglo admin among callers
+    ("POST", "/conventions/nouvelle"): "form",
+    ("GET", "/conventions/{slug}"): "agreement",
+    ("POST", "/conventions/{slug}/obligations/{obligation_id}/livraisons"): "form",
+    ("POST", "/conventions/{slug}/obligations"): "form",
+    ("GET", "/organisations/{slug}/livraisons"): "board",
 }
 # Who edits each level's dataset (« steward » is the référent of « niveau-internal » only).
 WRITES: dict[str, set[str]] = {
@@ -403,6 +420,11 @@ def populate(instance: Instance, folder: Path) -> dict[str, str]:
     for slug in [*(f"niveau-{lv}" for lv in LEVELS), PARTIAL]:
         link_dataset(instance, ADMIN, REGISTER_ENTRY, slug)
     CONTRIBUTED.update(register_algorithms(instance))
+    # The partner must deliver a dataset it reads: an obligation names its dataset to the
+    # partner, which must not be how a hidden one comes to light.
+    due = date.today() + timedelta(days=30)
+    terms = ObligationTerms("niveau-partners", "MONTHLY", due)
+    CONTRIBUTED["obligation_id"] = add_obligation(instance, ADMIN, "transport", terms).id
     return secrets
 
 
@@ -586,6 +608,59 @@ def test_forms_refuse_without_csrf(world: tuple[TestClient, dict[str, str]]) -> 
                 method, fill(path, "agglo"), headers=headers(secrets, caller), data={}
             )
             assert response.status_code in (303, 400, 401, 403, 422), f"{caller} {path}"
+
+
+# deliveries: agreements, boards and deliveries -----------------------------------------------
+
+AGREEMENT_FOLLOWERS = {"partner_with", "steward", "superadmin"}
+BOARD_FOLLOWERS = {"steward", "superadmin"}
+# The agreement and the organization each kind of route is called with.
+FOLLOWED = {"agreement": ("transport", AGREEMENT_FOLLOWERS), "board": ("agglo", BOARD_FOLLOWERS)}
+
+
+@pytest.mark.parametrize("caller", list(CALLERS))
+def test_agreements_and_boards_exist_for_their_followers_only(
+    world: tuple[TestClient, dict[str, str]], caller: str
+) -> None:
+    client, secrets = world
+    hidden = [s for lv in LEVELS if lv not in READS[caller] for s in datasets_of(lv)]
+    for (method, path), kind in ROUTES.items():
+        if kind not in FOLLOWED:
+            continue
+        slug, followers = FOLLOWED[kind]
+        response = client.request(method, fill(path, slug), headers=headers(secrets, caller))
+        assert response.status_code == (200 if caller in followers else 404), f"{caller} {path}"
+        for dataset in hidden:
+            assert dataset not in response.text.lower(), f"{path} shows {dataset} to {caller}"
+
+
+def test_the_partner_is_not_told_the_row_filter(world: tuple[TestClient, dict[str, str]]) -> None:
+    client, secrets = world
+    for url in ("/api/v1/agreements", "/api/v1/agreements/transport-partiel"):
+        for caller, told in (("partner_with", False), ("steward", True)):
+            response = client.get(url, headers=headers(secrets, caller))
+            assert response.status_code == 200
+            assert ("montant < 1000" in response.text) is told, f"{caller} {url}"
+    page = client.get("/conventions/transport-partiel", headers=headers(secrets, "partner_with"))
+    assert "vue-partielle" in page.text and "1000" not in page.text
+
+
+@pytest.mark.parametrize("caller", list(CALLERS))
+def test_only_the_partners_members_deliver(
+    world: tuple[TestClient, dict[str, str]], caller: str
+) -> None:
+    client, secrets = world
+    expected = {"anonymous": 401, "partner_with": 403}.get(caller, 404)  # read-only tokens
+    for (method, path), kind in ROUTES.items():
+        if kind == "delivery":
+            url = fill(path, "transport")
+            files = {"file": ("livraison.csv", b"nom\nGare\n", "text/csv")}
+            response = client.request(method, url, headers=headers(secrets, caller), files=files)
+            assert response.status_code == expected, f"{caller} {path}"
+    versions = client.get(
+        "/api/v1/datasets/niveau-partners/versions", headers=headers(secrets, "dpo")
+    )
+    assert len(versions.json()["results"]) == 1
 
 
 # Restricted rows and columns -----------------------------------------------------------------

@@ -11,6 +11,7 @@ from socle import __version__, portal
 from socle.api import docs, problems
 from socle.api.auth import install_sessions
 from socle.api.client_address import ClientAddress
+from socle.api.routes import agreements as agreements_routes
 from socle.api.routes import anonymisation as anonymisation_routes
 from socle.api.routes import (
     audit,
@@ -84,6 +85,7 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     app.include_router(retention.router, prefix="/api/v1")
     app.include_router(register_routes.router, prefix="/api/v1")
     app.include_router(algorithms_router, prefix="/api/v1")
+    app.include_router(agreements_routes.router, prefix="/api/v1")
     app.include_router(dcat.router)
     app.include_router(ods.router)
     app.include_router(ckan.router)

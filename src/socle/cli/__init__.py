@@ -13,6 +13,7 @@ from socle.cli._common import console, fails_cleanly, instance
 from socle.cli.algorithms import app as algorithms_app
 from socle.cli.anonymisation import anonymisation_app, anonymise
 from socle.cli.clean import clean
+from socle.cli.deliveries import app as deliveries_app
 from socle.cli.ingest import ingest
 from socle.cli.quality import validate
 from socle.cli.stats import stats
@@ -37,6 +38,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(sharing.agreements_app, name="agreements")
 app.add_typer(sharing.grants_app, name="grants")
 app.add_typer(algorithms_app, name="algorithms")
+app.add_typer(deliveries_app, name="deliveries")
 app.add_typer(config_app, name="config")
 app.add_typer(retention_cli.app, name="retention")
 app.add_typer(register_cli.app, name="register")

@@ -9,13 +9,18 @@ import typer
 from rich.table import Table
 
 from socle.cli._common import console, fails_cleanly, instance, split_list
+from socle.core.agreement_views import agreement_view
 from socle.core.agreements import (
     STATUS_LABELS_FR,
     add_agreement,
+    add_obligation,
+    get_agreement,
     list_agreements,
     set_status,
 )
+from socle.core.deliveries import obligations_for
 from socle.core.grants import add_grant, list_grants, revoke_grant
+from socle.core.obligations import ObligationTerms
 from socle.errors import InputError
 from socle.governance.policy import ADMIN
 
@@ -38,6 +43,13 @@ Rows = Annotated[
 ]
 
 
+CLAUSE_LABELS = {
+    "purpose": "Objet",
+    "legal_basis": "Base légale",
+    "hosting": "Hébergement et souveraineté",
+}
+
+
 def _restriction(columns: list[str] | None, rows: str | None) -> str:
     parts = [", ".join(columns) if columns else "toutes colonnes"]
     parts.append(rows if rows else "toutes lignes")
@@ -58,6 +70,13 @@ def agreements_add(
     end: Annotated[str | None, typer.Option(help="Fin (AAAA-MM-JJ ; défaut : aucune).")] = None,
     columns: Columns = None,
     rows: Rows = None,
+    purpose: Annotated[str | None, typer.Option(help="Clause : objet de la convention.")] = None,
+    legal_basis: Annotated[
+        str | None, typer.Option(help="Clause : base légale (contrat, article, délibération).")
+    ] = None,
+    hosting: Annotated[
+        str | None, typer.Option(help="Clauses d'hébergement et de souveraineté.")
+    ] = None,
 ) -> None:
     """Créer une convention active entre une organisation et un partenaire."""
     with instance() as inst:
@@ -73,8 +92,33 @@ def agreements_add(
             ends_on=_day(end),
             columns=split_list(columns),
             rows=rows,
+            purpose=purpose,
+            legal_basis=legal_basis,
+            hosting=hosting,
         )
     console.print(f"Convention « {agreement.slug} » créée, active.")
+
+
+@agreements_app.command("oblige")
+@fails_cleanly
+def agreements_oblige(
+    slug: Annotated[str, typer.Argument(help="Identifiant de la convention.")],
+    dataset: Annotated[str, typer.Option(help="Jeu de données que le partenaire doit livrer.")],
+    frequency: Annotated[
+        str,
+        typer.Option(help="Fréquence : DAILY, WEEKLY, MONTHLY, QUARTERLY, ANNUAL ou IRREG."),
+    ],
+    first_due: Annotated[str, typer.Option(help="Première échéance (AAAA-MM-JJ).")],
+    schema: Annotated[
+        str | None, typer.Option(help="Schéma attendu (nom ou nom@version du registre).")
+    ] = None,
+    description: Annotated[str | None, typer.Option(help="Ce qui est attendu.")] = None,
+) -> None:
+    """Ajouter au partenaire une obligation de livraison (jeu, schéma, fréquence, échéance)."""
+    terms = ObligationTerms(dataset, frequency.upper(), parse_day(first_due), schema, description)
+    with instance() as inst:
+        obligation = add_obligation(inst, ADMIN, slug, terms)
+    console.print(f"Obligation {obligation.id} ajoutée à la convention « {slug} ».")
 
 
 @agreements_app.command("list")
@@ -91,6 +135,33 @@ def agreements_list() -> None:
         )
         status = STATUS_LABELS_FR[a.status]
         table.add_row(a.slug, a.organization.slug, a.partner.slug, period, status, covered)
+    console.print(table)
+
+
+@agreements_app.command("show")
+@fails_cleanly
+def agreements_show(
+    slug: Annotated[str, typer.Argument(help="Identifiant de la convention.")],
+) -> None:
+    """Afficher une convention : clauses, jeux couverts, livraisons attendues et leur état."""
+    with instance() as inst:
+        agreement = get_agreement(inst, ADMIN, slug)
+        view = agreement_view(agreement, ADMIN, obligations_for(inst, agreement))
+    console.print(f"[bold]{view['title']}[/] ({view['organization']} → {view['partner']})")
+    console.print(f"Période : {view['starts_on']} → {view['ends_on'] or '…'}", highlight=False)
+    console.print(f"Statut : {view['status_label']}")
+    for name, label in CLAUSE_LABELS.items():
+        console.print(f"{label} : {view['clauses'][name] or '—'}", highlight=False)
+    for covered in view["datasets"]:
+        console.print(
+            f"Jeu couvert : {covered['slug']} ({_restriction(covered['columns'], covered['rows'])})"
+        )
+    table = Table("Obligation", "Jeu", "Schéma", "Fréquence", "Prochaine échéance", "État")
+    for o in view["obligations"]:
+        table.add_row(
+            o["id"], o["dataset"], o["schema"] or "—", o["frequency_label"],
+            o["next_due_on"] or "—", o["status_label"],
+        )  # fmt: skip
     console.print(table)
 
 
@@ -174,8 +245,11 @@ def grants_list(
 
 
 def _day(value: str | None) -> date | None:
-    if value is None:
-        return None
+    return None if value is None else parse_day(value)
+
+
+def parse_day(value: str) -> date:
+    """A date given as AAAA-MM-JJ, or a clear error."""
     try:
         return date.fromisoformat(value)
     except ValueError:

@@ -7,6 +7,7 @@ with) always holds them all.
 from socle.storage import (
     algorithms,
     anonymisation,
+    deliveries,
     identities,
     participation,
     register,
@@ -17,6 +18,7 @@ from socle.storage import (
 __all__ = [
     "algorithms",
     "anonymisation",
+    "deliveries",
     "identities",
     "participation",
     "register",

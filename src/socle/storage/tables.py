@@ -317,6 +317,10 @@ class Agreement(Base):
     status: Mapped[str] = mapped_column(String(20), default="active")  # active|suspended|ended
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200))
+    # Clauses, as written in the signed agreement (core.agreements).
+    purpose: Mapped[str | None] = mapped_column(Text)
+    legal_basis: Mapped[str | None] = mapped_column(Text)
+    hosting: Mapped[str | None] = mapped_column(Text)  # hosting and sovereignty clauses
 
     organization: Mapped[Organization] = relationship(foreign_keys=[organization_id])
     partner: Mapped[Organization] = relationship(foreign_keys=[partner_id])

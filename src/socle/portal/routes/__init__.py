@@ -8,6 +8,7 @@ from socle.portal.csrf import check_csrf
 from socle.portal.routes import (
     about,
     account,
+    agreements,
     audit,
     catalog,
     charts,
@@ -57,5 +58,6 @@ for family in (
     oidc_logout,
     register,
     algorithm_pages,
+    agreements,
 ):
     router.include_router(family.router)
