@@ -11,6 +11,7 @@ from socle import __version__, portal
 from socle.api import docs, problems
 from socle.api.auth import install_sessions
 from socle.api.client_address import ClientAddress
+from socle.api.rate_limit import RateLimit
 from socle.api.routes import (
     audit,
     ckan,
@@ -24,6 +25,7 @@ from socle.api.routes import (
     schemas,
 )
 from socle.api.routes import usage as usage_routes
+from socle.api.security_headers import SecurityHeaders
 from socle.api.usage import UsageMiddleware
 from socle.config import Settings
 from socle.core.usage import PeriodicFlush, UsageCounter
@@ -62,6 +64,8 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     problems.install(app)
     install_sessions(app, settings)
     app.add_middleware(ClientAddress)
+    app.add_middleware(RateLimit, settings=settings, instance=opened)
+    app.add_middleware(SecurityHeaders, settings=settings)
     app.include_router(datasets.router, prefix="/api/v1")
     app.include_router(usage_routes.router, prefix="/api/v1")
     app.include_router(organizations.router, prefix="/api/v1")

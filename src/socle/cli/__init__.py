@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from socle.cli import audit, datasets, exports, moderation, orgs, schemas, sharing, tokens, users
+from socle.cli import secrets as secrets_cli
 from socle.cli._common import console, fails_cleanly, instance
 from socle.cli.clean import clean
 from socle.cli.ingest import ingest
@@ -33,6 +34,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(sharing.agreements_app, name="agreements")
 app.add_typer(sharing.grants_app, name="grants")
 app.add_typer(config_app, name="config")
+app.add_typer(secrets_cli.app, name="secrets")
 app.command(name="ingest")(ingest)
 app.command(name="validate")(validate)
 app.command(name="clean")(clean)
