@@ -5,6 +5,7 @@ secrets stored sealed (SQLite and PostgreSQL), old plaintext ones sealed when us
 from __future__ import annotations
 
 import base64
+import logging
 import time
 from pathlib import Path
 
@@ -72,7 +73,10 @@ def stored_secret(instance: Instance) -> str | None:
         return conn.execute(sa.text("SELECT totp_secret FROM users")).scalar_one()
 
 
-def test_totp_secrets_are_stored_sealed(any_instance: Instance) -> None:
+def test_totp_secrets_are_stored_sealed(
+    any_instance: Instance, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     user = create_user(any_instance, "dpo@agglo.fr", PASSWORD)
     secret = totp.begin(any_instance, user.id)
     stored = stored_secret(any_instance)
@@ -80,6 +84,9 @@ def test_totp_secrets_are_stored_sealed(any_instance: Instance) -> None:
     assert totp.pending_secret(any_instance, user.id) == secret
     totp.confirm(any_instance, user.id, pyotp.TOTP(secret).now())
     assert stored_secret(any_instance) == stored  # unchanged once sealed
+    key = any_instance.settings.secret_key
+    assert key is not None and key.get_secret_value() not in caplog.text
+    assert secret not in caplog.text and stored not in caplog.text
 
 
 def test_plaintext_totp_secret_is_sealed_when_used(any_instance: Instance) -> None:
