@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from socle.api.app import create_app
 from socle.config import Settings
+from socle.core import catalog
 from socle.instance import Instance, open_instance
 from tests.api.conftest import populate
 
@@ -97,3 +98,20 @@ def test_hsts_can_be_turned_off(tmp_path: Path) -> None:
             assert "strict-transport-security" not in client.get("/").headers
     finally:
         inst.close()
+
+
+def test_an_unexpected_error_carries_them_too(
+    instance: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disque plein")
+
+    monkeypatch.setattr(catalog, "search", broken)
+    app = create_app(instance.settings, instance)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        for path in ("/jeux-de-donnees", "/api/v1/datasets"):
+            response = client.get(path)
+            assert response.status_code == 500, path
+            assert response.headers["x-content-type-options"] == "nosniff"
+            assert response.headers["x-frame-options"] == "DENY"
+            assert "frame-ancestors 'none'" in response.headers["content-security-policy"]

@@ -25,7 +25,7 @@ from socle.api.routes import (
     schemas,
 )
 from socle.api.routes import usage as usage_routes
-from socle.api.security_headers import SecurityHeaders
+from socle.api.security_headers import HeaderPolicy, SecurityHeaders
 from socle.api.usage import UsageMiddleware
 from socle.config import Settings
 from socle.core.usage import PeriodicFlush, UsageCounter
@@ -65,7 +65,8 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     install_sessions(app, settings)
     app.add_middleware(ClientAddress)
     app.add_middleware(RateLimit, settings=settings, instance=opened)
-    app.add_middleware(SecurityHeaders, settings=settings)
+    app.state.header_policy = HeaderPolicy(settings)
+    app.add_middleware(SecurityHeaders, policy=app.state.header_policy)
     app.include_router(datasets.router, prefix="/api/v1")
     app.include_router(usage_routes.router, prefix="/api/v1")
     app.include_router(organizations.router, prefix="/api/v1")

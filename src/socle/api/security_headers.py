@@ -24,29 +24,40 @@ ALWAYS = {
 }
 
 
-class SecurityHeaders:
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
-        self.app = app
+class HeaderPolicy:
+    """Which headers a response gets, from the settings and the request's path and scheme."""
+
+    def __init__(self, settings: Settings) -> None:
         self.hsts = f"max-age={settings.hsts_seconds}" if settings.hsts_seconds else None
         self.hsts_always = settings.hsts_behind_proxy
+
+    def apply(self, headers: MutableHeaders, scope: Scope) -> None:
+        """Add the headers the response does not set itself."""
+        for name, value in ALWAYS.items():
+            headers.setdefault(name, value)
+        headers.setdefault("Content-Security-Policy", STRICT_CSP)
+        if not scope["path"].startswith(EMBED_PREFIX):
+            headers.setdefault("X-Frame-Options", "DENY")
+        if self.hsts and (scope.get("scheme") == "https" or self.hsts_always):
+            headers.setdefault("Strict-Transport-Security", self.hsts)
+
+
+class SecurityHeaders:
+    """The middleware; an unexpected error's answer, built outside every middleware by
+    Starlette, gets the same headers from the error boundary (api.problems)."""
+
+    def __init__(self, app: ASGIApp, policy: HeaderPolicy) -> None:
+        self.app = app
+        self.policy = policy
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        embed = scope["path"].startswith(EMBED_PREFIX)
-        over_tls = scope.get("scheme") == "https" or self.hsts_always
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in ALWAYS.items():
-                    headers.setdefault(name, value)
-                headers.setdefault("Content-Security-Policy", STRICT_CSP)
-                if not embed:
-                    headers.setdefault("X-Frame-Options", "DENY")
-                if self.hsts and over_tls:
-                    headers.setdefault("Strict-Transport-Security", self.hsts)
+                self.policy.apply(MutableHeaders(scope=message), scope)
             await send(message)
 
         await self.app(scope, receive, with_headers)
