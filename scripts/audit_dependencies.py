@@ -13,6 +13,27 @@ from __future__ import annotations
 import json
 import subprocess  # nosec B404
 import sys
+from typing import Any
+
+
+def verdict(report: dict[str, Any], strict: bool) -> tuple[int, list[str]]:
+    """The exit code and the lines to print for pip-audit's JSON report."""
+    audited = [d for d in report["dependencies"] if "skip_reason" not in d]
+    lines = [
+        f"{dep['name']} {dep['version']}: {vuln['id']} "
+        f"(fixed in {', '.join(vuln['fix_versions']) or 'no version yet'})"
+        for dep in audited
+        for vuln in dep["vulns"]
+    ]
+    if lines:
+        return 1, lines
+    if not audited:
+        skipped = len(report["dependencies"])
+        return (1 if strict else 0), [
+            "pip-audit: NOT AUDITED - the vulnerability service could not be reached, "
+            f"every package was skipped ({skipped})"
+        ]
+    return 0, [f"pip-audit: {len(audited)} packages audited, no known vulnerability"]
 
 
 def main(strict: bool) -> int:
@@ -36,23 +57,9 @@ def main(strict: bool) -> int:
     except json.JSONDecodeError:
         print(run.stderr or run.stdout, file=sys.stderr)
         return 2
-    audited = [d for d in report["dependencies"] if "skip_reason" not in d]
-    vulnerable = [d for d in audited if d["vulns"]]
-    for dep in vulnerable:
-        for vuln in dep["vulns"]:
-            fixed = ", ".join(vuln["fix_versions"]) or "no fix yet"
-            print(f"{dep['name']} {dep['version']}: {vuln['id']} (fixed in {fixed})")
-    if vulnerable:
-        return 1
-    if not audited:
-        print(
-            "pip-audit: NOT AUDITED - the vulnerability service could not be reached, every "
-            f"package was skipped ({len(report['dependencies'])})",
-            file=sys.stderr,
-        )
-        return 1 if strict else 0
-    print(f"pip-audit: {len(audited)} packages audited, no known vulnerability")
-    return 0
+    code, lines = verdict(report, strict)
+    print("\n".join(lines), file=sys.stderr if code else sys.stdout)
+    return code
 
 
 if __name__ == "__main__":
