@@ -1,4 +1,4 @@
-.PHONY: help install run demo test lint format messages bench docs
+.PHONY: help install run demo test lint security format messages bench docs
 help:            ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 install:         ## Install Socle and the portal assets in .venv
@@ -13,6 +13,9 @@ lint:            ## ruff lint and format check, mypy
 	.venv/bin/ruff check src tests bench
 	.venv/bin/ruff format --check src tests bench
 	.venv/bin/mypy src
+security:        ## bandit (high severity fails) and pip-audit of the installed environment
+	.venv/bin/bandit -q -r src scripts --severity-level high
+	.venv/bin/python scripts/audit_dependencies.py
 format:          ## Format the code
 	.venv/bin/ruff format src tests bench
 	.venv/bin/ruff check --fix src tests bench

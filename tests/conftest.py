@@ -19,6 +19,12 @@ from starlette.types import ASGIApp
 from socle.config import Settings
 from socle.instance import Instance, open_instance
 
+# Tests make many API calls from one client: the rate limits are off except where a test
+# sets them (tests/api/test_rate_limit.py). Stored secrets are sealed with a test key.
+os.environ.setdefault("SOCLE_API_RATE_LIMIT", "0")
+os.environ.setdefault("SOCLE_API_TOKEN_RATE_LIMIT", "0")
+os.environ.setdefault("SOCLE_SECRET_KEY", "c29jbGUtdGVzdHMtc29jbGUtdGVzdHMtc29jbGUtdGU=")
+
 IN_CI = os.environ.get("CI") == "true"
 POSTGRES_ADMIN_URL = os.environ.get(
     "SOCLE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -39,8 +39,8 @@ def test_bad_value_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: P
 
 def test_password_is_masked(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("SOCLE_HOME", str(tmp_path))
-    monkeypatch.setenv("SOCLE_DATABASE_URL", "postgresql+psycopg://u:secret@localhost/db")
-    assert "secret" not in str(load_settings().public_items())
+    monkeypatch.setenv("SOCLE_DATABASE_URL", "postgresql+psycopg://u:pw-7f3a9@localhost/db")
+    assert "pw-7f3a9" not in str(load_settings().public_items())
 
 
 def test_every_setting_is_documented_in_the_readme() -> None:

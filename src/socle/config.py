@@ -7,16 +7,17 @@ With nothing set, Socle runs embedded: SQLite and a local lake under ``./socle-d
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
 from datetime import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from socle.errors import InputError
 
@@ -290,6 +291,90 @@ class Settings(BaseSettings):
                 provider.client_secret = SecretStr(secret)
         return self
 
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Key encrypting the secrets Socle stores (TOTP secrets, connector credentials, "
+            "pseudonymisation keys): 32 bytes in URL-safe base64, from `socle secrets "
+            "generate-key`. Environment only; required to enable a second factor."
+        ),
+    )
+    hsts_seconds: int = Field(
+        default=31_536_000,
+        ge=0,
+        description=(
+            "max-age of the Strict-Transport-Security header sent on requests that came "
+            "over HTTPS; 0: never sent."
+        ),
+    )
+    hsts_behind_proxy: bool = Field(
+        default=False,
+        description=(
+            "Send Strict-Transport-Security on every response: TLS ends at a reverse proxy "
+            "that does not tell the scheme (X-Forwarded-Proto with uvicorn --proxy-headers)."
+        ),
+    )
+    api_rate_limit: int = Field(
+        default=600,
+        ge=0,
+        description=(
+            "API requests per minute from one IP address without an API token (a burst of "
+            "as many at once); 0: no limit. Counted in each server process's memory."
+        ),
+    )
+    api_token_rate_limit: int = Field(
+        default=1200,
+        ge=0,
+        description=(
+            "API requests per minute with one API token (a burst of as many at once); "
+            "0: no limit. Counted in each server process's memory."
+        ),
+    )
+    decompressed_max_bytes: int = Field(
+        default=20 << 30,
+        gt=0,
+        description="Largest file an archive (.gz, .zip) may unpack to, in bytes.",
+    )
+    decompression_max_ratio: int = Field(
+        default=200,
+        gt=0,
+        description=(
+            "Largest ratio of unpacked to packed size beyond 64 MiB unpacked: higher is "
+            "a decompression bomb, refused."
+        ),
+    )
+    ingest_max_bytes: int = Field(
+        default=10 << 30,
+        gt=0,
+        description="Largest file ingested or downloaded from a URL, in bytes (before unpacking).",
+    )
+    fetch_allowed_networks: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description=(
+            "Hosts and networks (comma-separated: intranet.example, 10.1.0.0/16) that URLs "
+            "may reach although private, loopback or reserved; by default Socle only "
+            "fetches from public addresses."
+        ),
+    )
+
+    @field_validator("fetch_allowed_networks", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("fetch_allowed_networks")
+    @classmethod
+    def _hosts_or_networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                if not re.fullmatch(r"[A-Za-z0-9.-]+", entry):
+                    raise ValueError(f"{entry!r} n'est ni un nom d'hôte ni un réseau") from None
+        return [entry.lower() for entry in value]
+
     @field_validator(
         "map_base_dataset",
         "map_tile_url",
@@ -328,8 +413,8 @@ class Settings(BaseSettings):
         items["database_url"] = _mask_password(self.effective_database_url)
         items["lake_path"] = str(self.effective_lake_path)
         items["home"] = str(self.home)
-        items["session_signing_key"] = "***" if self.session_signing_key else None
-        items["pseudonymisation_key"] = "***" if self.pseudonymisation_key else None
+        for secret in SECRETS:
+            items[secret] = "***" if getattr(self, secret) else None
         for name, provider in self.oidc_providers.items():
             items["oidc_providers"][name]["client_secret"] = (
                 "***" if provider.client_secret else None
@@ -337,7 +422,7 @@ class Settings(BaseSettings):
         return items
 
 
-SECRETS = {"session_signing_key", "pseudonymisation_key"}
+SECRETS = {"session_signing_key", "pseudonymisation_key", "secret_key"}
 
 
 def _mask_password(url: str) -> str:

@@ -21,6 +21,7 @@ Tree::
     ├── ConflictError (409, conflict)
     ├── GoneError (410, gone)                    a version whose files were purged (retention)
     ├── LimitExceededError (413, limit-exceeded)  query time, memory or size bounds
+    ├── TooManyRequestsError (429, too-many-requests)  a rate limit: retryable after a wait
     └── UnavailableError (503, unavailable)       a resource is busy or down: retryable
 
 Findings (quality problems in data) are not exceptions: they are data in reports.
@@ -165,6 +166,22 @@ class LimitExceededError(SocleError):
     status = 413
     type_slug = "limit-exceeded"
     title = "Limite dépassée"
+
+
+class TooManyRequestsError(SocleError):
+    """A caller sent more requests than its rate limit allows; it may retry after a wait."""
+
+    status = 429
+    type_slug = "too-many-requests"
+    title = "Trop de requêtes"
+    retryable = True
+
+    def __init__(self, message: str, *, retry_after: int, detail: str | None = None) -> None:
+        super().__init__(message, detail=detail, retry_after=retry_after)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class UnavailableError(SocleError):

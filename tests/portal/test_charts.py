@@ -100,4 +100,4 @@ def test_chart_embed_is_framable_and_bare(client: TestClient) -> None:
     assert 'class="fr-header"' not in embed.text and "fr-footer" not in embed.text
     assert 'data-chart="line"' in embed.text
     page = client.get("/jeux-de-donnees/comptages/graphique")
-    assert "frame-ancestors 'self'" in page.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]

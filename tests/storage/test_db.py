@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from socle.instance import Instance
 from socle.storage.tables import Base
 
-HEAD = "0013"
+HEAD = "0014"
 
 
 def test_migrations_create_the_catalog_tables(any_instance: Instance) -> None:

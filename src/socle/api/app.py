@@ -11,6 +11,7 @@ from socle import __version__, portal
 from socle.api import docs, problems
 from socle.api.auth import install_sessions
 from socle.api.client_address import ClientAddress
+from socle.api.rate_limit import RateLimit
 from socle.api.routes import agreements as agreements_routes
 from socle.api.routes import anonymisation as anonymisation_routes
 from socle.api.routes import (
@@ -29,6 +30,7 @@ from socle.api.routes import (
 from socle.api.routes import register as register_routes
 from socle.api.routes import usage as usage_routes
 from socle.api.routes.algorithms import router as algorithms_router
+from socle.api.security_headers import HeaderPolicy, SecurityHeaders
 from socle.api.usage import UsageMiddleware
 from socle.config import Settings
 from socle.core.usage import PeriodicFlush, UsageCounter
@@ -75,6 +77,9 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
     problems.install(app)
     install_sessions(app, settings)
     app.add_middleware(ClientAddress)
+    app.add_middleware(RateLimit, settings=settings, instance=opened)
+    app.state.header_policy = HeaderPolicy(settings)
+    app.add_middleware(SecurityHeaders, policy=app.state.header_policy)
     app.include_router(datasets.router, prefix="/api/v1")
     app.include_router(usage_routes.router, prefix="/api/v1")
     app.include_router(organizations.router, prefix="/api/v1")

@@ -1,20 +1,39 @@
 """The interactive API documentation, with Swagger UI served by Socle itself (from npm).
 
-FastAPI's default page fetches Swagger UI from a CDN, which a sovereign instance must not do.
+FastAPI's default page fetches Swagger UI from a CDN, which a sovereign instance must not do,
+and starts it with an inline script, which the Content-Security-Policy forbids: this page loads
+Swagger UI and its starter (``static/swagger-init.js``) from Socle only.
 """
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from socle.portal.assets import SWAGGER_UI_DIST
+from socle.portal.rendering import SECURITY_HEADERS
 
 DOCS_PATH = "/api/v1/docs"
+PAGE = """<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{title}</title>
+<link rel="stylesheet" href="/static/swagger-ui/swagger-ui.css">
+<link rel="icon" href="/static/dsfr/favicon/favicon.svg">
+</head>
+<body>
+<div id="swagger-ui" data-openapi="{openapi}"></div>
+<script src="/static/swagger-ui/swagger-ui-bundle.js" defer></script>
+<script src="/static/socle/swagger-init.js" defer></script>
+</body>
+</html>
+"""
 
 
 def mount(app: FastAPI, node_modules: Path | None) -> None:
@@ -29,10 +48,7 @@ def mount(app: FastAPI, node_modules: Path | None) -> None:
 
     @app.get(DOCS_PATH, include_in_schema=False)
     def swagger_ui() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "",
-            title=f"{app.title} — documentation",
-            swagger_js_url="/static/swagger-ui/swagger-ui-bundle.js",
-            swagger_css_url="/static/swagger-ui/swagger-ui.css",
-            swagger_favicon_url="/static/dsfr/favicon/favicon.svg",
+        html = PAGE.format(
+            title=escape(f"{app.title} — documentation"), openapi=escape(app.openapi_url or "")
         )
+        return HTMLResponse(html, headers=SECURITY_HEADERS)

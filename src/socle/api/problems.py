@@ -61,4 +61,9 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s", request.url.path)
-        return problem_response(SocleError("Une erreur inattendue est survenue"), request)
+        response = problem_response(SocleError("Une erreur inattendue est survenue"), request)
+        # Starlette answers this one outside every middleware: the security headers too.
+        policy = getattr(request.app.state, "header_policy", None)
+        if policy is not None:
+            policy.apply(response.headers, request.scope)
+        return response

@@ -9,6 +9,7 @@ import typer
 from socle.cli import audit, datasets, exports, moderation, orgs, schemas, sharing, tokens, users
 from socle.cli import register as register_cli
 from socle.cli import retention as retention_cli
+from socle.cli import secrets as secrets_cli
 from socle.cli._common import console, fails_cleanly, instance
 from socle.cli.algorithms import app as algorithms_app
 from socle.cli.anonymisation import anonymisation_app, anonymise
@@ -42,6 +43,7 @@ app.add_typer(deliveries_app, name="deliveries")
 app.add_typer(config_app, name="config")
 app.add_typer(retention_cli.app, name="retention")
 app.add_typer(register_cli.app, name="register")
+app.add_typer(secrets_cli.app, name="secrets")
 app.command(name="ingest")(ingest)
 app.command(name="validate")(validate)
 app.command(name="clean")(clean)

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from socle.cli._common import console, fails_cleanly, instance
+from socle.config import load_settings
 from socle.core.schemas import get_schema, table_schema
 from socle.ingest.base import ReadOptions
 from socle.ingest.remote import copy_or_download, is_url
@@ -50,7 +51,7 @@ def validate(
     with tempfile.TemporaryDirectory(prefix="socle-validate-") as work:
         folder = Path(work)
         table_schema = _table_schema(schema, folder)
-        path = copy_or_download(source, folder)
+        path = copy_or_download(source, folder, load_settings())
         report = validate_file(
             path,
             table_schema,
@@ -69,7 +70,7 @@ def validate(
 def _table_schema(location: str, folder: Path) -> TableSchema:
     """A file or URL first; otherwise a reference to the instance's registry."""
     if is_url(location) or Path(location).is_file():
-        return read_schema_file(copy_or_download(location, folder))
+        return read_schema_file(copy_or_download(location, folder, load_settings()))
     with instance() as inst:
         return table_schema(get_schema(inst, location))
 

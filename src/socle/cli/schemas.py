@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from socle.cli._common import console, fails_cleanly, instance
+from socle.config import load_settings
 from socle.core import schemas
 from socle.core.views import schema_view
 from socle.governance.policy import ADMIN
@@ -35,7 +36,7 @@ def add(
 ) -> None:
     """Importer un schéma (ou une nouvelle version d'un schéma) dans le registre."""
     with tempfile.TemporaryDirectory(prefix="socle-schema-") as work:
-        path = copy_or_download(location, Path(work))
+        path = copy_or_download(location, Path(work), load_settings())
         descriptor = load_descriptor(path.read_bytes(), path.name)
     source = location if is_url(location) else Path(location).name
     with instance() as inst:

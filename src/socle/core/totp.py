@@ -2,7 +2,8 @@
 
 A secret is pending until a first valid code confirms it. A code is accepted once only (its
 time step is remembered) and within one step of drift either way. Wrong codes at sign-in
-count towards the account's lockout like wrong passwords.
+count towards the account's lockout like wrong passwords. Secrets are stored sealed
+(governance.secrets, purpose ``PURPOSE``); one stored before that is sealed when next used.
 """
 
 from __future__ import annotations
@@ -12,32 +13,41 @@ import time
 
 import pyotp
 import segno
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from socle.core.passwords import verify_password
 from socle.core.users import LoginFailed, record_failure, usable
 from socle.errors import ConflictError, InputError, NotFoundError
+from socle.governance import audit
+from socle.governance.policy import Principal
+from socle.governance.secrets import SecretBox, resealed, reveal
 from socle.instance import Instance
 from socle.storage.tables import User, utcnow
 
 STEP_SECONDS = 30
 DRIFT_STEPS = 1
+PURPOSE = "users.totp_secret"
 
 
 def begin(instance: Instance, user_id: str) -> str:
     """A new pending secret for the user (replacing any earlier pending one)."""
+    box = SecretBox.from_settings(instance.settings)
     with instance.db.session() as session:
         user = _user(session, user_id)
         if user.totp_enabled:
             raise ConflictError("La double authentification est déjà activée")
-        user.totp_secret = pyotp.random_base32()
-        return user.totp_secret
+        secret = pyotp.random_base32()
+        user.totp_secret = box.seal(secret, PURPOSE)
+        return secret
 
 
 def pending_secret(instance: Instance, user_id: str) -> str | None:
     with instance.db.session() as session:
         user = _user(session, user_id)
-        return None if user.totp_enabled else user.totp_secret
+        if user.totp_enabled or not user.totp_secret:
+            return None
+        return reveal(instance.settings, user.totp_secret, PURPOSE)
 
 
 def confirm(instance: Instance, user_id: str, code: str) -> None:
@@ -46,7 +56,7 @@ def confirm(instance: Instance, user_id: str, code: str) -> None:
         user = _user(session, user_id)
         if user.totp_enabled or not user.totp_secret:
             raise ConflictError("Aucune activation en cours : recommencez depuis « Mon compte »")
-        if not _accept(user, code):
+        if not _accept(instance, user, code):
             raise InputError(
                 "Code incorrect : saisissez le code à 6 chiffres affiché par l'application"
             )
@@ -67,7 +77,7 @@ def verify_sign_in(instance: Instance, user_id: str, code: str) -> User:
     """Second step of signing in: the account if the code is right, else LoginFailed."""
     with instance.db.session() as session:
         user = _user(session, user_id)
-        if usable(user) and user.totp_enabled and _accept(user, code):
+        if usable(user) and user.totp_enabled and _accept(instance, user, code):
             user.failed_logins = 0
             user.last_login_at = utcnow()
             return user
@@ -84,12 +94,14 @@ def qr_data_uri(uri: str) -> str:
     return str(segno.make(uri, error="m").svg_data_uri(scale=5, border=2))
 
 
-def _accept(user: User, code: str) -> bool:
+def _accept(instance: Instance, user: User, code: str) -> bool:
     """Whether ``code`` is valid now for the user's secret and not a replay; records its step."""
     code = code.replace(" ", "")
     if not user.totp_secret or len(code) != 6 or not code.isascii() or not code.isdigit():
         return False
-    totp = pyotp.TOTP(user.totp_secret)
+    secret = reveal(instance.settings, user.totp_secret, PURPOSE)
+    user.totp_secret = resealed(instance.settings, user.totp_secret, PURPOSE) or user.totp_secret
+    totp = pyotp.TOTP(secret)
     now_step = int(time.time()) // STEP_SECONDS
     for step in range(now_step - DRIFT_STEPS, now_step + DRIFT_STEPS + 1):
         if user.totp_last_step is not None and step <= user.totp_last_step:
@@ -105,3 +117,16 @@ def _user(session: Session, user_id: str) -> User:
     if user is None:
         raise NotFoundError("Compte introuvable")
     return user
+
+
+def seal_stored(instance: Instance, principal: Principal) -> int:
+    """Seal every stored TOTP secret with the first key of SOCLE_SECRET_KEY (those in clear
+    and those sealed with an older key); the number of secrets rewritten."""
+    box = SecretBox.from_settings(instance.settings)
+    with instance.db.session() as session:
+        users = session.scalars(select(User).where(User.totp_secret.is_not(None))).all()
+        for user in users:
+            assert user.totp_secret is not None
+            user.totp_secret = box.seal(box.open(user.totp_secret, PURPOSE), PURPOSE)
+        audit.log(session, principal, "write/secrets", details={"totp_secrets": len(users)})
+        return len(users)

@@ -34,6 +34,7 @@ from socle.governance.policy import Action, Principal, require
 from socle.ingest import read_file
 from socle.ingest._duckdb import session as duckdb_session
 from socle.ingest.base import ProgressCallback, ReadOptions
+from socle.ingest.limits import UnpackLimits, check_input_size
 from socle.instance import Instance
 from socle.quality.cleaning import clean_parquet, parse_steps
 from socle.quality.schema import TableSchema
@@ -115,7 +116,12 @@ def add_version(
     if not path.is_file():
         raise UnreadableFileError("fichier introuvable ou illisible", file=str(path))
     target = _check_writable(instance, principal, slug, organization, schema, "write/version")
-    options = replace(options or ReadOptions(), memory_limit=instance.settings.ingest_memory_limit)
+    check_input_size(path, instance.settings)
+    options = replace(
+        options or ReadOptions(),
+        memory_limit=instance.settings.ingest_memory_limit,
+        unpack_limits=UnpackLimits.from_settings(instance.settings),
+    )
     staging = instance.lake.new_staging()
     try:
         staged = _stage_ingest(staging, path, options, progress)

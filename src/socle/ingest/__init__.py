@@ -35,7 +35,8 @@ def read_file(
 ) -> ReadResult:
     """Read ``path`` with the first reader that recognises it, writing Parquet to ``dest``."""
     if is_compressed(path):
-        with unpacked(path, dest.parent) as (inner, compression):
+        limits = (options or ReadOptions()).unpack_limits
+        with unpacked(path, dest.parent, limits) as (inner, compression):
             result = read_file(inner, dest, options, progress)
         result.details["compression"] = compression
         return result

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
+from socle.ingest.limits import DEFAULT_UNPACK_LIMITS, UnpackLimits
+
 # Called with the number of input bytes consumed so far, for progress bars.
 ProgressCallback = Callable[[int], None]
 
@@ -27,6 +29,8 @@ class ReadOptions:
     flatten: bool = True
     # DuckDB's memory limit while reading; beyond it, work spills to disk beside the output.
     memory_limit: str = "1GB"
+    # How far a .gz or .zip input may expand (decompression bombs are refused).
+    unpack_limits: UnpackLimits = DEFAULT_UNPACK_LIMITS
 
 
 @dataclass

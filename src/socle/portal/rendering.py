@@ -14,17 +14,14 @@ from socle.governance.policy import Principal
 from socle.portal import i18n
 from socle.portal.csrf import csrf_token
 
-# Every asset is served by Socle itself, so the pages can forbid everything else.
+# Every asset is served by Socle itself, so the pages can forbid everything else. The other
+# security headers are added to every response by socle.api.security_headers.
 CSP = (
     "default-src 'self'; img-src 'self' data:{images}; style-src 'self'; script-src 'self'; "
     "font-src 'self' data:; object-src 'none'; frame-ancestors {ancestors}; base-uri 'self'; "
     "form-action 'self'"
 )
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CSP.format(images="", ancestors="'self'"),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-}
+SECURITY_HEADERS = {"Content-Security-Policy": CSP.format(images="", ancestors="'none'")}
 
 # Pages showing an account's details or a secret: never kept by a browser or a proxy.
 NO_STORE = {**SECURITY_HEADERS, "Cache-Control": "no-store"}
@@ -36,7 +33,7 @@ def security_headers(*, embed: bool = False, image_origin: str | None = None) ->
         return SECURITY_HEADERS
     csp = CSP.format(
         images=f" {image_origin}" if image_origin else "",
-        ancestors="*" if embed else "'self'",
+        ancestors="*" if embed else "'none'",
     )
     return {**SECURITY_HEADERS, "Content-Security-Policy": csp}
 

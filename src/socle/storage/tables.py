@@ -189,7 +189,7 @@ class User(Base):
     # Bumped when a password changes or the account is disabled: older sessions end.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
     # TOTP second factor: a secret is pending until a first code confirms it.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_secret: Mapped[str | None] = mapped_column(String(255))  # sealed: governance.secrets
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)  # refuses a replayed code
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
