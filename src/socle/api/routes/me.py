@@ -13,7 +13,7 @@ from socle.governance.policy import Principal
 router = APIRouter(tags=["comptes"])
 
 
-@router.get("/me", responses={401: {"description": "Jeton absent, invalide, expiré ou révoqué"}})
+@router.get("/me")
 def me(principal: Annotated[Principal, Depends(get_principal)]) -> dict[str, Any]:
     """The caller's account, memberships and, for a token, its scope."""
     if principal.user_id is None:
