@@ -37,7 +37,7 @@ CALLERS = ("anonymous", "partner_with", "dpo")
 SECRETS: dict[str, str] = {}
 # Real path values: a public dataset, the partner's partial view, an internal dataset.
 SLUGS = ("niveau-public", PARTIAL, "niveau-internal")
-EXAMPLES = 10  # per operation and mode: the whole run stays near a minute on 2 busy cores
+EXAMPLES = 8  # per operation and mode: the file runs in under 2 minutes on 2 busy cores
 
 
 @pytest.fixture(scope="module")
