@@ -68,6 +68,7 @@ def create_app(settings: Settings, instance: Instance | None = None) -> FastAPI:
         docs_url=None,  # FastAPI's page loads Swagger UI from a CDN: see api.docs
         redoc_url=None,
         lifespan=lifespan,
+        responses=problems.PROBLEMS,
     )
     app.state.instance = opened
     app.state.settings = settings

@@ -84,8 +84,7 @@ def _resolve(request: Request) -> Principal:
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise UnauthorizedError("En-tête Authorization attendu : « Bearer <jeton d'API> »")
-        user, token = resolve_token(instance, secret.strip())
-        return principal_for(instance, user, token)
+        return resolve_token(instance, secret.strip())
     session = request.scope.get("session") or {}
     user_id = session.get("uid")
     if not isinstance(user_id, str):

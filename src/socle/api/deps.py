@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from typing import Annotated, Any
+
 from fastapi import Request
+from pydantic import BeforeValidator
 
 from socle.api.auth import current_principal
 from socle.governance.policy import Principal
@@ -20,3 +25,14 @@ def get_principal(request: Request) -> Principal:
 
 def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
+
+
+def _iso_day(value: Any) -> Any:
+    """Only AAAA-MM-JJ: pydantic alone reads « 1.5 » as a Unix time, « 1970-01-01 »."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("date AAAA-MM-JJ attendue")
+    return value
+
+
+# A query parameter that is a calendar day.
+Day = Annotated[date, BeforeValidator(_iso_day)]

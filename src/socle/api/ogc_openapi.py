@@ -33,8 +33,13 @@ def _json(description: str, schema: str, media: str = "application/json") -> dic
     }
 
 
-def _get(summary: str, operation: str, ok: dict[str, Any], **extra: Any) -> dict[str, Any]:
+def _get(
+    summary: str, operation: str, ok: dict[str, Any], *, missing: bool = False, **extra: Any
+) -> dict[str, Any]:
+    """One GET; ``missing``: it may answer 404 (an unknown feature, a collection gone)."""
     responses = {"200": ok, "400": {"$ref": f"{_REF}responses/Problem"}}
+    if missing:
+        responses["404"] = {"$ref": f"{_REF}responses/Problem"}
     return {"get": {"summary": summary, "operationId": operation, "responses": responses, **extra}}
 
 
@@ -57,6 +62,7 @@ def _collection_paths(collection: Collection) -> dict[str, Any]:
             collection.entry.dataset.title,
             f"describe_{operation}",
             _json("La collection", "collection"),
+            missing=True,
         ),
         f"/collections/{slug}/queryables": _get(
             "Propriétés filtrables",
@@ -65,17 +71,20 @@ def _collection_paths(collection: Collection) -> dict[str, Any]:
                 "description": "JSON Schema",
                 "content": {"application/schema+json": {"schema": OBJECT}},
             },
+            missing=True,
         ),
         f"/collections/{slug}/items": _get(
             f"Entités de « {collection.entry.dataset.title} »",
             f"items_{operation}",
             _json("Les entités", "featureCollection", "application/geo+json"),
+            missing=True,
             parameters=[{"$ref": f"{_REF}parameters/{p}"} for p in standard] + filters,
         ),
         f"/collections/{slug}/items/{{featureId}}": _get(
             "Une entité",
             f"item_{operation}",
             _json("L'entité", "feature", "application/geo+json"),
+            missing=True,
             parameters=[{"$ref": f"{_REF}parameters/featureId"}],
         ),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -13,6 +14,39 @@ from socle.errors import InputError, NotFoundError, SocleError
 
 log = logging.getLogger("socle.api")
 PROBLEM_JSON = "application/problem+json"
+# RFC 9457 body as SocleError.to_problem writes it; extra members (parameter, position...) allowed.
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+    },
+}
+
+
+def csv_success(description: str) -> dict[int | str, dict[str, Any]]:
+    """A route's success declared as a CSV file (the default says JSON)."""
+    return {200: {"description": description, "content": {"text/csv": {}}}}
+
+
+def problem(description: str) -> dict[str, Any]:
+    """An OpenAPI response answered in problem+json."""
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": PROBLEM_SCHEMA}}}
+
+
+# What every API route may answer besides its success, declared once for the OpenAPI
+# description. "4XX" also stops FastAPI from declaring a 422 the boundary never sends.
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    400: problem("Paramètre invalide (requête, filtre, pagination...)"),
+    401: problem("Jeton absent, invalide, expiré ou révoqué"),
+    404: problem("Introuvable, ou invisible pour l'appelant"),
+    "4XX": problem("Autre refus (ex. 413 : limite de temps ou de taille dépassée)"),
+    "5XX": problem("Erreur du serveur ; 503 : ressource indisponible, réessayer plus tard"),
+}
 
 
 # Paths read by programs, not people: errors there answer in problem+json, never a page.

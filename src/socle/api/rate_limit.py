@@ -25,10 +25,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from socle.api.problems import MACHINE_PATHS, problem_response
 from socle.config import Settings
-from socle.core.principals import principal_for
 from socle.core.tokens import resolve_token
 from socle.errors import SocleError, TooManyRequestsError
-from socle.governance.policy import Principal
 from socle.instance import Instance
 
 PRUNE_ABOVE = 10_000  # keys kept before idle, refilled buckets are forgotten
@@ -101,7 +99,9 @@ class RateLimit:
         scheme, _, secret = header.partition(" ")
         if scheme.lower() == "bearer" and secret.strip():
             try:
-                principal = await anyio.to_thread.run_sync(self._principal, secret.strip())
+                principal = await anyio.to_thread.run_sync(
+                    resolve_token, self.instance, secret.strip()
+                )
             except SocleError:
                 pass  # the route answers 401; the attempt counts against the address
             else:
@@ -111,7 +111,3 @@ class RateLimit:
                 return self.by_token, f"token:{principal.token.token_id}"
         client = scope.get("client")
         return self.by_ip, f"ip:{client[0] if client else 'inconnu'}"
-
-    def _principal(self, secret: str) -> Principal:
-        user, token = resolve_token(self.instance, secret)
-        return principal_for(self.instance, user, token)

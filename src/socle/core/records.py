@@ -40,17 +40,22 @@ def read_records(
     *,
     max_window: int | None = MAX_WINDOW,
 ) -> RecordsPage:
-    audit = AuditEvent(instance.db, "read/records", version=version, query=described(query))
-    chosen, schema, query = _prepare(instance, principal, slug, query, version, audit)
-    paths = versions.data_paths(instance, chosen)
-    total, rows = run_records(
-        paths,
-        schema,
-        query,
-        max_window=max_window,
-        geo_cache=versions.derived_dir(instance, chosen, "features"),
-        **_limits(instance),
+    audit = AuditEvent(
+        instance.db, "read/records", version=version, query=described(query), background=True
     )
+    try:
+        chosen, schema, query = _prepare(instance, principal, slug, query, version, audit)
+        paths = versions.data_paths(instance, chosen)
+        total, rows = run_records(
+            paths,
+            schema,
+            query,
+            max_window=max_window,
+            geo_cache=versions.derived_dir(instance, chosen, "features"),
+            **_limits(instance),
+        )
+    finally:
+        audit.settle()  # the log entry is stored before any answer leaves
     return RecordsPage(chosen, total, rows)
 
 

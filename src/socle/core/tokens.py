@@ -11,12 +11,12 @@ import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from socle.core.principals import principal_for
 from socle.errors import InputError, NotFoundError, UnauthorizedError
 from socle.governance.identity import Scope
-from socle.governance.policy import Action, require
+from socle.governance.policy import Action, Principal, require
 from socle.instance import Instance
 from socle.storage.tables import ApiToken, Dataset, Organization, User, as_utc, utcnow
 
@@ -116,16 +116,24 @@ def revoke_token(instance: Instance, token_id: str, user_id: str | None = None) 
     return token
 
 
-def resolve_token(instance: Instance, secret: str) -> tuple[User, ApiToken]:
-    """The token's user (memberships loaded) and the token, or UnauthorizedError."""
+def resolve_token(instance: Instance, secret: str) -> Principal:
+    """Who the request's token stands for, or UnauthorizedError.
+
+    Every API call with a token pays this: one transaction, one query for the token, its
+    user and their memberships, and the shares' (bench/policy.py measures it).
+    """
     if not secret.startswith(PREFIX) or len(secret) > MAX_TOKEN_LENGTH:
         raise UnauthorizedError("Jeton d'API invalide")
     now = utcnow()
     with instance.db.session() as session:
-        token = session.scalar(
-            select(ApiToken)
-            .where(ApiToken.token_hash == _digest(secret))
-            .options(selectinload(ApiToken.user).selectinload(User.memberships))
+        token = (
+            session.scalars(
+                select(ApiToken)
+                .where(ApiToken.token_hash == _digest(secret))
+                .options(joinedload(ApiToken.user).joinedload(User.memberships))
+            )
+            .unique()
+            .one_or_none()
         )
         if token is None or token.user.disabled_at is not None:
             raise UnauthorizedError("Jeton d'API invalide")
@@ -135,7 +143,7 @@ def resolve_token(instance: Instance, secret: str) -> tuple[User, ApiToken]:
             raise UnauthorizedError("Jeton d'API expiré")
         if token.last_used_at is None or now - as_utc(token.last_used_at) > LAST_USED_RESOLUTION:
             token.last_used_at = now
-        return token.user, token
+        return principal_for(instance, token.user, token, session=session)
 
 
 def token_state(token: ApiToken) -> str:

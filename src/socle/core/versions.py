@@ -57,6 +57,9 @@ RAW_DIR = "raw"
 # never copied by a rollback, removed with the version.
 DERIVED_DIR = "derived"
 COMMIT_ATTEMPTS = 5
+# Version numbers are INTEGER columns (32 bits on PostgreSQL): a number asked for beyond
+# this cannot exist, and binding it would fail in the database rather than say so.
+MAX_VERSION = 2**31 - 1
 # What each way of writing a version is called in the audit log.
 AUDIT_ACTIONS = {
     "ingest": "write/version",

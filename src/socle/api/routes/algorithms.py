@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from socle.api.deps import base_url, get_instance, get_principal
+from socle.api.problems import csv_success
 from socle.governance import algorithms
 from socle.governance.policy import Principal
 from socle.instance import Instance
@@ -52,7 +53,7 @@ def algorithm_export_json(
     return {"total_count": len(views), "results": views}
 
 
-@router.get("/algorithms.csv")
+@router.get("/algorithms.csv", responses=csv_success("Le registre publié, en CSV"))
 def algorithm_export_csv(
     instance: InstanceDep, principal: PrincipalDep, base: BaseUrl, organization: Organization = None
 ) -> StreamingResponse:

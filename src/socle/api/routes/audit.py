@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from socle.api.deps import get_instance, get_principal
+from socle.api.problems import csv_success
 from socle.governance import audit
 from socle.governance.policy import Principal
 from socle.instance import Instance
@@ -50,7 +51,7 @@ def audit_log(
     }
 
 
-@router.get("/audit.csv")
+@router.get("/audit.csv", responses=csv_success("Les entrées, en CSV"))
 def audit_csv(
     instance: InstanceDep, principal: PrincipalDep, filters: Filters
 ) -> StreamingResponse:

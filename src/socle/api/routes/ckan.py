@@ -30,12 +30,36 @@ MAX_BODY = 1 << 20
 _WRITE_ACTION = re.compile(r"^[a-z_]+_(create|update|patch|delete|purge|revise)$")
 
 
+def _ckan(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ENVELOPE = {"type": "object", "required": ["help", "success"]}
+# Declared for the OpenAPI description: CKAN's shapes, not the app's problem+json.
+CKAN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: _ckan("Enveloppe CKAN : help, success, result", ENVELOPE),
+    400: _ckan("Action inconnue ou requête illisible (une chaîne JSON)", {"type": "string"}),
+    "4XX": _ckan("Enveloppe CKAN : help, success: false, error", ENVELOPE),
+    "5XX": _ckan("Enveloppe CKAN : help, success: false, error", ENVELOPE),
+}
+
+
 class BadActionRequest(Exception):
     """CKAN answers these with a bare JSON string and status 400, not with its envelope."""
 
 
-@router.get("/api/3/action/{name}", summary="Action CKAN (GET)", operation_id="ckan_action_get")
-@router.post("/api/3/action/{name}", summary="Action CKAN (POST)", operation_id="ckan_action_post")
+@router.get(
+    "/api/3/action/{name}",
+    summary="Action CKAN (GET)",
+    operation_id="ckan_action_get",
+    responses=CKAN_RESPONSES,
+)
+@router.post(
+    "/api/3/action/{name}",
+    summary="Action CKAN (POST)",
+    operation_id="ckan_action_post",
+    responses=CKAN_RESPONSES,
+)
 @router.api_route("/api/action/{name}", methods=["GET", "POST"], include_in_schema=False)
 async def action(name: str, request: Request) -> Response:
     """Run one CKAN action with the query string (GET) or the JSON body (POST) as data."""

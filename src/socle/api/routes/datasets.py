@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import StreamingResponse
 
 from socle.api.deps import base_url, get_instance, get_principal
@@ -14,6 +14,7 @@ from socle.core.quality import quality_view
 from socle.core.records import export_records, read_records
 from socle.core.views import dataset_view, search_view, version_view
 from socle.engine import RecordQuery
+from socle.engine.exports import FORMATS
 from socle.engine.records import MAX_PAGE_ROWS
 from socle.governance.audit import AuditEvent
 from socle.governance.policy import Principal
@@ -24,6 +25,16 @@ InstanceDep = Annotated[Instance, Depends(get_instance)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 BaseUrl = Annotated[str, Depends(base_url)]
 Text = Annotated[str | None, Query(max_length=4000)]
+VersionNumber = Annotated[
+    int | None, Query(ge=1, le=versions.MAX_VERSION, description="Version (défaut : la dernière)")
+]
+# The exports' success, declared with each format's media type (the default says JSON).
+EXPORTED: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Le fichier, dans le format demandé",
+        "content": {media.split(";")[0]: {} for media, _, _ in FORMATS.values()},
+    }
+}
 
 
 @router.get("/datasets")
@@ -94,7 +105,7 @@ def list_versions(slug: str, instance: InstanceDep, principal: PrincipalDep) -> 
 @router.get("/datasets/{slug}/versions/{number}")
 def get_version(
     slug: str,
-    number: int,
+    number: Annotated[int, Path(ge=1, le=versions.MAX_VERSION)],
     instance: InstanceDep,
     principal: PrincipalDep,
 ) -> dict[str, Any]:
@@ -107,7 +118,7 @@ def quality(
     slug: str,
     instance: InstanceDep,
     principal: PrincipalDep,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: VersionNumber = None,
 ) -> dict[str, Any]:
     """Validation report, column profile, score with its parts and the score's history."""
     return quality_view(instance, principal, slug, version)
@@ -151,7 +162,7 @@ def records(
     instance: InstanceDep,
     principal: PrincipalDep,
     query: Annotated[RecordQuery, Depends(record_query)],
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: VersionNumber = None,
 ) -> dict[str, Any]:
     """Rows of a version (latest by default), filtered, sorted, grouped by the query language."""
     page = read_records(instance, principal, slug, query, version)
@@ -162,14 +173,14 @@ def records(
     }
 
 
-@router.get("/datasets/{slug}/exports/{fmt}")
+@router.get("/datasets/{slug}/exports/{fmt}", response_class=StreamingResponse, responses=EXPORTED)
 def exports(
     slug: str,
     fmt: Literal["csv", "json", "geojson", "parquet", "xlsx"],
     instance: InstanceDep,
     principal: PrincipalDep,
     query: Annotated[RecordQuery, Depends(export_query)],
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: VersionNumber = None,
     delimiter: Annotated[Literal[",", ";", "\t", "|"], Query()] = ",",
     with_bom: bool = False,
 ) -> StreamingResponse:

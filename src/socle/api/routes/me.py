@@ -16,11 +16,6 @@ from socle.storage.tables import as_utc
 router = APIRouter(tags=["comptes"])
 
 
-UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Jeton absent, invalide, expiré ou révoqué"}
-}
-
-
 def signed_in(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
     if principal.user_id is None:
         raise UnauthorizedError("Authentification requise : « Authorization: Bearer <jeton> »")
@@ -30,7 +25,7 @@ def signed_in(principal: Annotated[Principal, Depends(get_principal)]) -> Princi
 SignedIn = Annotated[Principal, Depends(signed_in)]
 
 
-@router.get("/me", responses=UNAUTHORIZED)
+@router.get("/me")
 def me(principal: SignedIn) -> dict[str, Any]:
     """The caller's account, memberships and, for a token, its scope."""
     token = principal.token
@@ -52,7 +47,7 @@ def me(principal: SignedIn) -> dict[str, Any]:
     }
 
 
-@router.get("/me/notifications", responses=UNAUTHORIZED)
+@router.get("/me/notifications")
 def notifications(
     principal: SignedIn,
     instance: Annotated[Instance, Depends(get_instance)],

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
 
 from socle.api.deps import base_url, get_instance, get_principal
+from socle.api.routes.datasets import EXPORTED
 from socle.core import ods, ods_catalog
 from socle.core.records import export_records
 from socle.engine import RecordQuery
@@ -78,7 +79,26 @@ class OdsRoute(APIRoute):
         return guarded
 
 
-router = APIRouter(prefix="/api/explore/v2.1", tags=["compatibilité Opendatasoft"])
+def _ods_problem(description: str) -> dict[str, Any]:
+    schema = {
+        "type": "object",
+        "required": ["message", "error_code"],
+        "properties": {"message": {"type": "string"}, "error_code": {"type": "string"}},
+    }
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+# Declared for the OpenAPI description: these replace the app's problem+json ones.
+ODS_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _ods_problem("Paramètre invalide (ODSQLError, InvalidRESTParameterError...)"),
+    401: _ods_problem("Jeton absent, invalide, expiré ou révoqué"),
+    404: _ods_problem("Introuvable, ou invisible pour l'appelant (NotFound)"),
+    "4XX": _ods_problem("Autre refus"),
+    "5XX": _ods_problem("Erreur du serveur"),
+}
+router = APIRouter(
+    prefix="/api/explore/v2.1", tags=["compatibilité Opendatasoft"], responses=ODS_ERRORS
+)
 router.route_class = OdsRoute
 InstanceDep = Annotated[Instance, Depends(get_instance)]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
@@ -221,7 +241,9 @@ def dataset_facets(
     return {"facets": groups}
 
 
-@router.get("/catalog/datasets/{slug}/exports/{fmt}")
+@router.get(
+    "/catalog/datasets/{slug}/exports/{fmt}", response_class=StreamingResponse, responses=EXPORTED
+)
 def export(
     slug: str,
     fmt: Literal["csv", "json", "geojson", "parquet", "xlsx"],

@@ -50,6 +50,10 @@ Format = Annotated[
 ]
 
 
+def _success(media: str) -> dict[int | str, dict[str, Any]]:
+    return {200: {"description": "Succès", "content": {media: {}}}}
+
+
 def _link(href: str, rel: str, media: str, title: str) -> dict[str, str]:
     return {"href": href, "rel": rel, "type": media, "title": title}
 
@@ -81,7 +85,12 @@ def conformance(f: Format = None) -> JSONResponse:
     return _answer({"conformsTo": CONFORMANCE})
 
 
-@router.get("/api", summary="Description OpenAPI 3.0 du service OGC API Features")
+@router.get(
+    "/api",
+    summary="Description OpenAPI 3.0 du service OGC API Features",
+    response_class=Response,
+    responses=_success(OPENAPI_MEDIA),
+)
 def service_description(
     instance: InstanceDep, principal: PrincipalDep, base: BaseUrl, f: Format = None
 ) -> Response:
@@ -112,7 +121,12 @@ def collection(
     return _answer(_collection_view(get_collection(instance, principal, slug), base))
 
 
-@router.get("/collections/{slug}/queryables", summary="Propriétés filtrables (JSON Schema)")
+@router.get(
+    "/collections/{slug}/queryables",
+    summary="Propriétés filtrables (JSON Schema)",
+    response_class=Response,
+    responses=_success("application/schema+json"),
+)
 def queryables(
     slug: str, instance: InstanceDep, principal: PrincipalDep, base: BaseUrl, f: Format = None
 ) -> JSONResponse:
@@ -135,7 +149,12 @@ def queryables(
     )
 
 
-@router.get("/collections/{slug}/items", summary="Entités d'une collection (GeoJSON)")
+@router.get(
+    "/collections/{slug}/items",
+    summary="Entités d'une collection (GeoJSON)",
+    response_class=Response,
+    responses=_success(GEOJSON),
+)
 def items(
     slug: str,
     request: Request,
@@ -188,7 +207,12 @@ def items(
     return _with_features(envelope, page.features)
 
 
-@router.get("/collections/{slug}/items/{feature_id}", summary="Une entité (GeoJSON)")
+@router.get(
+    "/collections/{slug}/items/{feature_id}",
+    summary="Une entité (GeoJSON)",
+    response_class=Response,
+    responses=_success(GEOJSON),
+)
 def item(
     slug: str,
     feature_id: str,

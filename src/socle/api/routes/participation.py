@@ -4,7 +4,7 @@ contributions only, read-only; the datasets they cite go through the policy.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
@@ -70,14 +70,19 @@ def requests(
     principal: PrincipalDep,
     base: BaseUrl,
     status: Annotated[
-        Status | None, Query(description="open (ouverte), answered (répondue), closed (fermée)")
+        Literal["open", "answered", "closed"] | None,
+        Query(description="open (ouverte), answered (répondue), closed (fermée)"),
     ] = None,
     page: Page = 1,
     page_size: PageSize = 20,
 ) -> dict[str, Any]:
     """Published dataset requests, newest first."""
     total, rows = participation.list_requests(
-        instance, principal, status=status, page=page, page_size=page_size
+        instance,
+        principal,
+        status=Status(status) if status else None,
+        page=page,
+        page_size=page_size,
     )
     return {"total_count": total, "results": [request_view(r, principal, base) for r in rows]}
 

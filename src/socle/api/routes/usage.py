@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from socle.api.deps import get_instance, get_principal
+from socle.api.deps import Day, get_instance, get_principal
 from socle.core.usage import reports
 from socle.governance.policy import Principal
 from socle.instance import Instance
@@ -23,10 +22,10 @@ def dataset_stats(
     instance: InstanceDep,
     principal: PrincipalDep,
     start: Annotated[
-        date | None, Query(alias="from", description="Premier jour (AAAA-MM-JJ) ; défaut : 12 mois")
+        Day | None, Query(alias="from", description="Premier jour (AAAA-MM-JJ) ; défaut : 12 mois")
     ] = None,
     end: Annotated[
-        date | None,
+        Day | None,
         Query(alias="to", description="Dernier jour (AAAA-MM-JJ) ; défaut : aujourd'hui"),
     ] = None,
 ) -> dict[str, Any]:

@@ -42,7 +42,7 @@ def period(start: date | None, end: date | None) -> tuple[date, date]:
     end = end or today()
     if start is None:
         month = end.year * 12 + end.month - SUMMARY_MONTHS
-        start = date(month // 12, month % 12 + 1, 1)
+        start = date(month // 12, month % 12 + 1, 1) if month >= 12 else date.min
     if start > end:
         raise InputError(
             f"La date de début ({start.isoformat()}) est après la date de fin ({end.isoformat()})"

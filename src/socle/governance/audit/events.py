@@ -6,8 +6,9 @@ Public reads are not logged: they are open to anyone and would drown the log.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session, object_session
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 AUDIT_ROLES = frozenset({Role.DPO, Role.ADMIN})
 # The client's address when the request came over HTTP (set by api.client_address).
 CLIENT_IP: ContextVar[str | None] = ContextVar("socle_client_ip", default=None)
+# Appends allowed reads while their query runs (AuditEvent.background).
+_WRITER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="socle-audit")
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,10 @@ class AuditEvent:
 
     ``refusals_only`` marks a pre-check on a path whose change is logged when it commits
     (a new version's number is only known then): only a refusal is logged here.
+
+    ``background``: an allowed read is appended on a worker thread while the caller runs
+    its query, so the read waits for the slower of the two rather than both; the caller
+    must call :meth:`settle` before answering (no answer leaves before its entry is stored).
     """
 
     db: Database
@@ -41,6 +48,8 @@ class AuditEvent:
     query: dict[str, Any] | None = None
     details: dict[str, Any] | None = None
     refusals_only: bool = False
+    background: bool = False
+    _pending: list[Future[None]] = field(default_factory=list, compare=False, repr=False)
 
     def record(self, principal: Principal, dataset: Dataset, allowed: bool) -> None:
         """Log the door's decision; called by ``policy.require``."""
@@ -61,7 +70,18 @@ class AuditEvent:
         session = object_session(dataset) if allowed and write else None
         if session is not None and session.in_transaction():
             append(session, occurred)
-            return
+        elif allowed and not write and self.background:
+            self._pending.append(_WRITER.submit(self._append, occurred))
+        else:
+            self._append(occurred)
+
+    def settle(self) -> None:
+        """Wait until the entries appended in the background are stored; their failure is
+        the read's (the caller must not answer)."""
+        while self._pending:
+            self._pending.pop().result()
+
+    def _append(self, occurred: Occurrence) -> None:
         with self.db.session() as own:
             append(own, occurred)
 

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from socle.core.quality import quality_view
 from socle.core.tableschema import field_types
+from socle.core.versions import MAX_VERSION
 from socle.portal.rendering import render
 from socle.portal.routes._dataset import dataset_context
 from socle.portal.routes._deps import BaseUrl, InstanceDep, PrincipalDep
@@ -26,7 +27,7 @@ def quality_page(
     instance: InstanceDep,
     principal: PrincipalDep,
     base: BaseUrl,
-    version: Annotated[int | None, Query(ge=1)] = None,
+    version: Annotated[int | None, Query(ge=1, le=MAX_VERSION)] = None,
 ) -> HTMLResponse:
     context = dataset_context(instance, principal, base, slug)
     quality = quality_view(instance, principal, slug, version)
