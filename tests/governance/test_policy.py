@@ -6,7 +6,16 @@ import pytest
 
 from socle.core.vocabularies import AccessLevel
 from socle.governance.identity import MembershipGrant, Role, Scope, Share, TokenGrant
-from socle.governance.policy import ADMIN, ANONYMOUS, Action, Decision, Principal, decide
+from socle.governance.policy import (
+    ADMIN,
+    ANONYMOUS,
+    Action,
+    Decision,
+    Principal,
+    acts_for,
+    decide,
+    token_covers_organization,
+)
 from socle.storage.tables import Dataset
 
 PUBLIC = Dataset(id="d1", slug="velos", access="public", organization_id="o1")
@@ -104,3 +113,30 @@ def test_a_token_never_widens() -> None:
     token = principal(token=TokenGrant("t", Scope.ADMIN))
     assert not decide(token, Action.READ, INTERNAL).allowed
     assert not decide(token, Action.WRITE, PUBLIC).allowed
+
+
+def test_acting_for_an_organization_takes_one_of_the_roles_there() -> None:
+    dpo = frozenset({Role.DPO})
+    assert acts_for(member(Role.DPO), "o1", dpo)
+    assert not acts_for(member(Role.DPO, org="o2"), "o1", dpo)
+    assert not acts_for(member(Role.ADMIN), "o1", dpo)
+    assert acts_for(ADMIN, "o1", dpo)
+    assert not acts_for(ANONYMOUS, "o1", dpo)
+
+
+@pytest.mark.parametrize(
+    ("token", "write", "covers"),
+    [
+        (None, True, True),
+        (TokenGrant("t", Scope.WRITE), True, True),
+        (TokenGrant("t", Scope.READ), False, True),
+        (TokenGrant("t", Scope.READ), True, False),
+        (TokenGrant("t", Scope.WRITE, organization_id="o1"), True, True),
+        (TokenGrant("t", Scope.WRITE, organization_id="o2"), False, False),
+        (TokenGrant("t", Scope.ADMIN, dataset_id="d1"), False, False),
+    ],
+)
+def test_a_token_covers_an_organization_unless_narrowed_elsewhere(
+    token: TokenGrant | None, write: bool, covers: bool
+) -> None:
+    assert token_covers_organization(token, "o1", write=write) is covers

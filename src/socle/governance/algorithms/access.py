@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, or_, true
 
-from socle.governance.identity import Role, Scope
-from socle.governance.policy import Principal
+from socle.governance.identity import Role
+from socle.governance.policy import Principal, acts_for, token_covers_organization
 from socle.storage.algorithms import Algorithm
 
 DRAFT, PUBLISHED = "draft", "published"
@@ -22,18 +22,8 @@ KEEPERS = frozenset({Role.ADMIN, Role.DATA_OFFICER, Role.DPO, Role.STEWARD})
 
 def can_keep(principal: Principal, organization_id: str, *, write: bool) -> bool:
     """Whether ``principal`` reads the drafts of (``write``: changes) this register."""
-    token = principal.token
-    if token is not None:
-        if write and token.scope is Scope.READ:
-            return False
-        if token.dataset_id is not None:
-            return False
-        if token.organization_id not in (None, organization_id):
-            return False
-    if principal.is_admin:
-        return True
-    return any(
-        m.organization_id == organization_id and m.role in KEEPERS for m in principal.memberships
+    return token_covers_organization(principal.token, organization_id, write=write) and acts_for(
+        principal, organization_id, KEEPERS
     )
 
 

@@ -15,7 +15,7 @@ from socle.errors import InputError, NotFoundError
 from socle.governance.audit.chain import timestamp
 from socle.governance.audit.events import can_read_audit
 from socle.governance.identity import Role
-from socle.governance.policy import Principal, visible_clause
+from socle.governance.policy import Principal, organizations_where, visible_clause
 from socle.storage.db import Database
 from socle.storage.tables import AuditEntry, Dataset
 
@@ -137,8 +137,8 @@ def scope(principal: Principal) -> list[ColumnElement[bool]]:
         raise NotFoundError("Cette adresse n'existe pas")
     if principal.is_admin:
         return []
-    dpo = [m.organization_id for m in principal.memberships if m.role is Role.DPO]
-    admin = [m.organization_id for m in principal.memberships if m.role is Role.ADMIN]
+    dpo = organizations_where(principal, {Role.DPO})
+    admin = organizations_where(principal, {Role.ADMIN})
     datasets = select(Dataset.id).where(
         or_(
             Dataset.organization_id.in_(dpo),

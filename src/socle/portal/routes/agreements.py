@@ -34,7 +34,7 @@ from socle.core.schemas import list_schemas
 from socle.core.vocabularies import FREQUENCIES
 from socle.errors import ConflictError, InputError, LimitExceededError, NotFoundError, SocleError
 from socle.governance.identity import Role
-from socle.governance.policy import ADMIN, Action, Principal, decide
+from socle.governance.policy import ADMIN, Action, Principal, decide, organizations_where
 from socle.instance import Instance
 from socle.portal.csrf import MAX_UPLOAD_BYTES
 from socle.portal.rendering import NO_STORE, render
@@ -272,7 +272,7 @@ def _signing_organizations(instance: Instance, principal: Principal) -> list[Org
     organizations = [org for org, _ in list_organizations(instance, ADMIN)]
     if principal.is_admin:
         return organizations
-    ids = {m.organization_id for m in principal.memberships if m.role in SIGNERS}
+    ids = set(organizations_where(principal, SIGNERS))
     return [org for org in organizations if org.id in ids]
 
 
