@@ -10,11 +10,10 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from socle.core.csvexport import spreadsheet_csv
-from socle.core.views import utc_iso
+from socle.core.views import dataset_link, utc_iso
 from socle.governance.algorithms.fields import FIELDS, LABELS_FR
 from socle.governance.algorithms.register import AlgorithmEntry
 from socle.storage.algorithms import AlgorithmRevision
-from socle.storage.tables import Dataset
 
 LABELLED = ("automation", "decision_scope", "kind")  # coded values with a French label
 
@@ -32,7 +31,7 @@ def algorithm_view(entry: AlgorithmEntry, base: str) -> dict[str, Any]:
     for name in LABELLED:
         view[f"{name}_label"] = LABELS_FR.get(view[name] or "")
     view["parameters"] = [dict(p) for p in algorithm.parameters or []]
-    view["datasets"] = [_dataset_link(d, base) for d in entry.datasets]
+    view["datasets"] = [dataset_link(d, base) for d in entry.datasets]
     view.update(
         {
             "revision": algorithm.revision,
@@ -95,12 +94,3 @@ def _revision_view(revision: AlgorithmRevision, keeper: bool) -> dict[str, Any]:
     if keeper:
         view["author"] = revision.author
     return view
-
-
-def _dataset_link(dataset: Dataset, base: str) -> dict[str, str]:
-    return {
-        "slug": dataset.slug,
-        "title": dataset.title,
-        "page": f"{base}/jeux-de-donnees/{dataset.slug}",
-        "api": f"{base}/api/v1/datasets/{dataset.slug}",
-    }
