@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from socle.core.vocabularies import AccessLevel
@@ -14,6 +16,7 @@ from socle.governance.policy import (
     Principal,
     acts_for,
     decide,
+    organizations_acted_for,
     token_covers_organization,
 )
 from socle.storage.tables import Dataset
@@ -140,3 +143,16 @@ def test_a_token_covers_an_organization_unless_narrowed_elsewhere(
     token: TokenGrant | None, write: bool, covers: bool
 ) -> None:
     assert token_covers_organization(token, "o1", write=write) is covers
+
+
+def test_the_organizations_acted_for_follow_roles_and_the_token() -> None:
+    keepers = frozenset({Role.DPO, Role.ADMIN})
+    two = (MembershipGrant("o1", Role.DPO), MembershipGrant("o2", Role.AGENT))
+    assert organizations_acted_for(principal(memberships=two), keepers) == {"o1"}
+    narrowed = TokenGrant("t", Scope.READ, organization_id="o2")
+    assert organizations_acted_for(principal(memberships=two, token=narrowed), keepers) == set()
+    assert organizations_acted_for(ADMIN, keepers) is None
+    one = TokenGrant("t", Scope.ADMIN, organization_id="o1")
+    assert organizations_acted_for(replace(ADMIN, token=one), keepers) == {"o1"}
+    dataset = TokenGrant("t", Scope.ADMIN, dataset_id="d1")
+    assert organizations_acted_for(replace(ADMIN, token=dataset), keepers) == set()

@@ -195,6 +195,21 @@ def token_covers_organization(
     return token.dataset_id is None and token.organization_id in (None, organization_id)
 
 
+def organizations_acted_for(principal: Principal, roles: frozenset[Role]) -> set[str] | None:
+    """The organizations ``principal`` acts for with one of ``roles`` (see acts_for), as far
+    as its token reaches for reading; None means all of them."""
+    token = principal.token
+    if token is not None and token.dataset_id is not None:
+        return set()
+    if principal.is_admin:
+        return None if token is None or token.organization_id is None else {token.organization_id}
+    return {
+        organization
+        for organization in organizations_where(principal, roles)
+        if token_covers_organization(token, organization, write=False)
+    }
+
+
 def _narrowest(shares: list[Share]) -> Decision:
     """Several shares of one dataset: only what all of them expose (fail closed)."""
     columns: frozenset[str] | None = None

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from socle.errors import ForbiddenError, NotFoundError
 from socle.governance.identity import Role
-from socle.governance.policy import Principal, acts_for, token_covers_organization
+from socle.governance.policy import (
+    Principal,
+    acts_for,
+    organizations_acted_for,
+    token_covers_organization,
+)
 
 KEEPER_ROLES = frozenset({Role.DPO, Role.ADMIN, Role.DATA_OFFICER})
 
@@ -29,12 +34,7 @@ def is_dpo(principal: Principal, organization_id: str) -> bool:
 
 def kept_organizations(principal: Principal) -> set[str] | None:
     """The organizations whose register ``principal`` keeps; None means all of them."""
-    token = principal.token
-    if token is not None and token.dataset_id is not None:
-        return set()
-    if principal.is_admin:
-        return None if token is None or token.organization_id is None else {token.organization_id}
-    return {m.organization_id for m in principal.memberships if keeps(principal, m.organization_id)}
+    return organizations_acted_for(principal, KEEPER_ROLES)
 
 
 def check_write(principal: Principal, organization_id: str, what: str) -> None:
