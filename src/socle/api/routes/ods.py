@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
 
-from socle.api.deps import base_url, get_instance, get_principal
+from socle.api.deps import BaseUrl, InstanceDep, PrincipalDep
 from socle.api.routes.datasets import EXPORTED
 from socle.core import ods, ods_catalog
 from socle.core.records import export_records
@@ -30,8 +30,6 @@ from socle.errors import (
     QuerySyntaxError,
     SocleError,
 )
-from socle.governance.policy import Principal
-from socle.instance import Instance
 
 MAX_LIMIT = 100
 
@@ -101,9 +99,6 @@ router = APIRouter(
     prefix="/api/explore/v2.1", tags=["compatibilité Opendatasoft"], responses=ODS_ERRORS
 )
 router.route_class = OdsRoute
-InstanceDep = Annotated[Instance, Depends(get_instance)]
-PrincipalDep = Annotated[Principal, Depends(get_principal)]
-BaseUrl = Annotated[str, Depends(base_url)]
 Text = Annotated[str | None, Query(max_length=4000)]
 Repeated = Annotated[list[str] | None, Query(max_length=1000)]
 
