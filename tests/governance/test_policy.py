@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from socle.core.vocabularies import AccessLevel
 from socle.governance.identity import MembershipGrant, Role, Scope, Share, TokenGrant
-from socle.governance.policy import ADMIN, ANONYMOUS, Action, Decision, Principal, decide
+from socle.governance.policy import (
+    ADMIN,
+    ANONYMOUS,
+    Action,
+    Decision,
+    Principal,
+    acts_for,
+    decide,
+    organizations_acted_for,
+    token_covers_organization,
+)
 from socle.storage.tables import Dataset
 
 PUBLIC = Dataset(id="d1", slug="velos", access="public", organization_id="o1")
@@ -104,3 +116,43 @@ def test_a_token_never_widens() -> None:
     token = principal(token=TokenGrant("t", Scope.ADMIN))
     assert not decide(token, Action.READ, INTERNAL).allowed
     assert not decide(token, Action.WRITE, PUBLIC).allowed
+
+
+def test_acting_for_an_organization_takes_one_of_the_roles_there() -> None:
+    dpo = frozenset({Role.DPO})
+    assert acts_for(member(Role.DPO), "o1", dpo)
+    assert not acts_for(member(Role.DPO, org="o2"), "o1", dpo)
+    assert not acts_for(member(Role.ADMIN), "o1", dpo)
+    assert acts_for(ADMIN, "o1", dpo)
+    assert not acts_for(ANONYMOUS, "o1", dpo)
+
+
+@pytest.mark.parametrize(
+    ("token", "write", "covers"),
+    [
+        (None, True, True),
+        (TokenGrant("t", Scope.WRITE), True, True),
+        (TokenGrant("t", Scope.READ), False, True),
+        (TokenGrant("t", Scope.READ), True, False),
+        (TokenGrant("t", Scope.WRITE, organization_id="o1"), True, True),
+        (TokenGrant("t", Scope.WRITE, organization_id="o2"), False, False),
+        (TokenGrant("t", Scope.ADMIN, dataset_id="d1"), False, False),
+    ],
+)
+def test_a_token_covers_an_organization_unless_narrowed_elsewhere(
+    token: TokenGrant | None, write: bool, covers: bool
+) -> None:
+    assert token_covers_organization(token, "o1", write=write) is covers
+
+
+def test_the_organizations_acted_for_follow_roles_and_the_token() -> None:
+    keepers = frozenset({Role.DPO, Role.ADMIN})
+    two = (MembershipGrant("o1", Role.DPO), MembershipGrant("o2", Role.AGENT))
+    assert organizations_acted_for(principal(memberships=two), keepers) == {"o1"}
+    narrowed = TokenGrant("t", Scope.READ, organization_id="o2")
+    assert organizations_acted_for(principal(memberships=two, token=narrowed), keepers) == set()
+    assert organizations_acted_for(ADMIN, keepers) is None
+    one = TokenGrant("t", Scope.ADMIN, organization_id="o1")
+    assert organizations_acted_for(replace(ADMIN, token=one), keepers) == {"o1"}
+    dataset = TokenGrant("t", Scope.ADMIN, dataset_id="d1")
+    assert organizations_acted_for(replace(ADMIN, token=dataset), keepers) == set()

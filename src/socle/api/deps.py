@@ -6,7 +6,7 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from pydantic import BeforeValidator
 
 from socle.api.auth import current_principal
@@ -25,6 +25,12 @@ def get_principal(request: Request) -> Principal:
 
 def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
+
+
+# What routes ask for: ``instance: InstanceDep, principal: PrincipalDep, base: BaseUrl``.
+InstanceDep = Annotated[Instance, Depends(get_instance)]
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+BaseUrl = Annotated[str, Depends(base_url)]
 
 
 def _iso_day(value: Any) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
@@ -12,7 +13,7 @@ import typer
 from rich.console import Console
 
 from socle.config import load_settings
-from socle.errors import SocleError
+from socle.errors import InputError, SocleError
 from socle.instance import Instance, open_instance
 
 console = Console()
@@ -54,3 +55,11 @@ def split_list(value: str | None) -> list[str] | None:
     if value is None:
         return None
     return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def parse_day(value: str) -> date:
+    """A date given as AAAA-MM-JJ, or a clear error."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"Date « {value} » invalide : AAAA-MM-JJ attendu") from None

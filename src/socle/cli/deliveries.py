@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from socle.cli._common import console, fails_cleanly, instance
-from socle.cli.sharing import parse_day
+from socle.cli._common import console, fails_cleanly, instance, parse_day
 from socle.core.deliveries import STATUS_LABELS_FR, board
 from socle.core.vocabularies import FREQUENCIES
 from socle.governance.policy import ADMIN

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from socle.cli._common import console, fails_cleanly, instance, split_list
+from socle.cli._common import console, fails_cleanly, instance, parse_day, split_list
 from socle.core.agreement_views import agreement_view
 from socle.core.agreements import (
     STATUS_LABELS_FR,
@@ -21,7 +21,6 @@ from socle.core.agreements import (
 from socle.core.deliveries import obligations_for
 from socle.core.grants import add_grant, list_grants, revoke_grant
 from socle.core.obligations import ObligationTerms
-from socle.errors import InputError
 from socle.governance.policy import ADMIN
 
 agreements_app = typer.Typer(
@@ -246,11 +245,3 @@ def grants_list(
 
 def _day(value: str | None) -> date | None:
     return None if value is None else parse_day(value)
-
-
-def parse_day(value: str) -> date:
-    """A date given as AAAA-MM-JJ, or a clear error."""
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"Date « {value} » invalide : AAAA-MM-JJ attendu") from None

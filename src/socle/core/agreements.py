@@ -17,7 +17,7 @@ from socle.core.shares import check_restriction, find_dataset
 from socle.errors import ConflictError, InputError, NotFoundError
 from socle.governance.audit import log
 from socle.governance.identity import Role
-from socle.governance.policy import Action, Principal, decide, require
+from socle.governance.policy import Action, Principal, acts_for, decide, require, roles_in
 from socle.instance import Instance
 from socle.storage.deliveries import Obligation
 from socle.storage.tables import Agreement, AgreementDataset, Organization
@@ -159,15 +159,12 @@ def find_agreement(session: Session, slug: str) -> Agreement:
 
 def is_partner_member(principal: Principal, agreement: Agreement) -> bool:
     """Whether ``principal`` belongs to the agreement's partner organization (any role)."""
-    return any(m.organization_id == agreement.partner_id for m in principal.memberships)
+    return bool(roles_in(principal, agreement.partner_id))
 
 
 def follows_organization(principal: Principal, organization_id: str) -> bool:
     """Whether ``principal`` follows the organization's agreements and deliveries board."""
-    return principal.is_admin or any(
-        m.organization_id == organization_id and m.role in BOARD_ROLES
-        for m in principal.memberships
-    )
+    return acts_for(principal, organization_id, BOARD_ROLES)
 
 
 def active_on(agreement: Agreement, day: date) -> bool:

@@ -11,15 +11,24 @@ from typing import Any
 from socle.core.catalog import Entry, FacetValue, SearchResult
 from socle.core.quality import current_score
 from socle.core.vocabularies import ACCESS_LABELS_FR, FREQUENCIES, LICENCES, THEMES
-from socle.storage.tables import Organization, RegisteredSchema, Version
+from socle.storage.tables import Dataset, Organization, RegisteredSchema, Version, as_utc
 
 EXPORT_FORMATS = ("csv", "json", "geojson", "parquet", "xlsx")
 
 
 def utc_iso(moment: dt.datetime) -> str:
     """ISO 8601 with its offset: SQLite hands back naive datetimes, stored in UTC."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return aware.astimezone(dt.UTC).isoformat()
+    return as_utc(moment).astimezone(dt.UTC).isoformat()
+
+
+def dataset_link(dataset: Dataset, base: str) -> dict[str, str]:
+    """A dataset named in another record (a reuse, an algorithm): its title, page and API."""
+    return {
+        "slug": dataset.slug,
+        "title": dataset.title,
+        "page": f"{base}/jeux-de-donnees/{dataset.slug}",
+        "api": f"{base}/api/v1/datasets/{dataset.slug}",
+    }
 
 
 def organization_view(org: Organization, dataset_count: int | None = None) -> dict[str, Any]:

@@ -86,7 +86,7 @@ def decide(principal: Principal, action: Action, dataset: Dataset) -> Decision:
         return Decision(False)
     if principal.is_admin:
         return Decision(True)
-    roles = _roles_in(principal, dataset.organization_id)
+    roles = roles_in(principal, dataset.organization_id)
     if roles & MEMBER_ROLES and principal.user_id and dataset.steward_id == principal.user_id:
         return Decision(True)  # the dataset's référent data reads and edits it
     if action is Action.READ_USAGE_DETAIL:
@@ -141,7 +141,7 @@ def opens(reach: str, level: str) -> bool:
 def _readable(principal: Principal) -> ColumnElement[bool]:
     """:func:`decide`'s read rules for a principal without the power to do anything."""
     options = [Dataset.access == AccessLevel.PUBLIC.value]
-    members = _organizations(principal, MEMBER_ROLES)
+    members = organizations_where(principal, MEMBER_ROLES)
     if members:
         options.append(
             and_(Dataset.organization_id.in_(members), Dataset.access.in_(MEMBER_LEVELS))
@@ -150,7 +150,7 @@ def _readable(principal: Principal) -> ColumnElement[bool]:
             options.append(
                 and_(Dataset.organization_id.in_(members), Dataset.steward_id == principal.user_id)
             )
-    dpo_of = _organizations(principal, {Role.DPO})
+    dpo_of = organizations_where(principal, {Role.DPO})
     if dpo_of:
         options.append(
             and_(
@@ -166,12 +166,48 @@ def _readable(principal: Principal) -> ColumnElement[bool]:
     return or_(*options)
 
 
-def _roles_in(principal: Principal, organization_id: str | None) -> set[Role]:
+def roles_in(principal: Principal, organization_id: str | None) -> set[Role]:
+    """The roles ``principal`` holds in this organization (none outside it)."""
     return {m.role for m in principal.memberships if m.organization_id == organization_id}
 
 
-def _organizations(principal: Principal, roles: set[Role] | frozenset[Role]) -> list[str]:
+def organizations_where(principal: Principal, roles: set[Role] | frozenset[Role]) -> list[str]:
+    """The organizations where ``principal`` holds one of ``roles``, sorted."""
     return sorted({m.organization_id for m in principal.memberships if m.role in roles})
+
+
+def acts_for(principal: Principal, organization_id: str, roles: frozenset[Role]) -> bool:
+    """Whether ``principal`` holds one of ``roles`` in this organization, or may do anything:
+    who keeps its registers, oversees its retention, follows its agreements."""
+    return principal.is_admin or bool(roles_in(principal, organization_id) & roles)
+
+
+def token_covers_organization(
+    token: TokenGrant | None, organization_id: str, *, write: bool
+) -> bool:
+    """Whether the request's API token (if any) covers something of the whole organization
+    (its registers): not a token limited to one dataset or to another organization, and
+    not a read token for a change."""
+    if token is None:
+        return True
+    if write and token.scope is Scope.READ:
+        return False
+    return token.dataset_id is None and token.organization_id in (None, organization_id)
+
+
+def organizations_acted_for(principal: Principal, roles: frozenset[Role]) -> set[str] | None:
+    """The organizations ``principal`` acts for with one of ``roles`` (see acts_for), as far
+    as its token reaches for reading; None means all of them."""
+    token = principal.token
+    if token is not None and token.dataset_id is not None:
+        return set()
+    if principal.is_admin:
+        return None if token is None or token.organization_id is None else {token.organization_id}
+    return {
+        organization
+        for organization in organizations_where(principal, roles)
+        if token_covers_organization(token, organization, write=False)
+    }
 
 
 def _narrowest(shares: list[Share]) -> Decision:

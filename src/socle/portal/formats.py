@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 
+from socle.storage.tables import as_utc
+
 NARROW_NBSP = "\u202f"
 PARIS = ZoneInfo("Europe/Paris")
 MAX_CELL = 120
@@ -73,9 +75,7 @@ class Formats:
             return ""
         if isinstance(value, str):
             value = dt.datetime.fromisoformat(value)
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.UTC)
-        local = value.astimezone(PARIS)
+        local = as_utc(value).astimezone(PARIS)
         return self.show_time(local) if with_time else self.show_date(local)
 
     def cell(self, value: Any, type_: str = "string") -> str:

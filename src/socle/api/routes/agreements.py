@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.datastructures import UploadFile
 
-from socle.api.deps import get_instance, get_principal
+from socle.api.deps import InstanceDep, PrincipalDep
 from socle.api.uploads import save_upload
 from socle.core.agreement_views import agreement_view, delivery_view, obligation_view
 from socle.core.agreements import get_agreement, visible_agreements
@@ -26,12 +26,8 @@ from socle.core.deliveries import (
     obligations_for,
 )
 from socle.errors import InputError, LimitExceededError, UnauthorizedError
-from socle.governance.policy import Principal
-from socle.instance import Instance
 
 router = APIRouter(tags=["conventions"])
-InstanceDep = Annotated[Instance, Depends(get_instance)]
-PrincipalDep = Annotated[Principal, Depends(get_principal)]
 # Room for the multipart envelope around the file.
 ENVELOPE = 64 * 1024
 

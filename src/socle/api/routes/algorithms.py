@@ -8,19 +8,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
-from socle.api.deps import base_url, get_instance, get_principal
+from socle.api.deps import BaseUrl, InstanceDep, PrincipalDep
 from socle.api.problems import csv_success
 from socle.governance import algorithms
 from socle.governance.policy import Principal
 from socle.instance import Instance
 
 router = APIRouter(tags=["registre des algorithmes"])
-InstanceDep = Annotated[Instance, Depends(get_instance)]
-PrincipalDep = Annotated[Principal, Depends(get_principal)]
-BaseUrl = Annotated[str, Depends(base_url)]
 Organization = Annotated[
     str | None, Query(max_length=100, description="Seulement cette organisation (identifiant)")
 ]

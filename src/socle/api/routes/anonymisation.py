@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from socle.api.deps import get_instance, get_principal
+from socle.api.deps import InstanceDep, PrincipalDep
 from socle.governance.anonymisation.lineage import latest_report
-from socle.governance.policy import Principal
-from socle.instance import Instance
 
 router = APIRouter(tags=["anonymisation"])
-InstanceDep = Annotated[Instance, Depends(get_instance)]
-PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
 @router.get("/datasets/{slug}/anonymisation")

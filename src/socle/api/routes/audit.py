@@ -7,15 +7,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
-from socle.api.deps import get_instance, get_principal
+from socle.api.deps import InstanceDep, PrincipalDep
 from socle.api.problems import csv_success
 from socle.governance import audit
-from socle.governance.policy import Principal
-from socle.instance import Instance
 
 router = APIRouter(tags=["journal d'audit"])
-InstanceDep = Annotated[Instance, Depends(get_instance)]
-PrincipalDep = Annotated[Principal, Depends(get_principal)]
 DATE_HELP = "AAAA-MM-JJ (jour inclus) ou date et heure ISO 8601, en UTC par défaut"
 
 

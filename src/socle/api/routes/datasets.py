@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import StreamingResponse
 
-from socle.api.deps import base_url, get_instance, get_principal
+from socle.api.deps import BaseUrl, InstanceDep, PrincipalDep
 from socle.core import catalog, versions
 from socle.core.quality import quality_view
 from socle.core.records import export_records, read_records
@@ -17,13 +17,8 @@ from socle.engine import RecordQuery
 from socle.engine.exports import FORMATS
 from socle.engine.records import MAX_PAGE_ROWS
 from socle.governance.audit import AuditEvent
-from socle.governance.policy import Principal
-from socle.instance import Instance
 
 router = APIRouter(tags=["jeux de données"])
-InstanceDep = Annotated[Instance, Depends(get_instance)]
-PrincipalDep = Annotated[Principal, Depends(get_principal)]
-BaseUrl = Annotated[str, Depends(base_url)]
 Text = Annotated[str | None, Query(max_length=4000)]
 VersionNumber = Annotated[
     int | None, Query(ge=1, le=versions.MAX_VERSION, description="Version (défaut : la dernière)")

@@ -7,6 +7,7 @@ catches them here, before the app's own boundary, so clients written for ODS rea
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -16,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
 
-from socle.api.deps import base_url, get_instance, get_principal
+from socle.api.deps import BaseUrl, InstanceDep, PrincipalDep
 from socle.api.routes.datasets import EXPORTED
 from socle.core import ods, ods_catalog
 from socle.core.records import export_records
@@ -29,8 +30,6 @@ from socle.errors import (
     QuerySyntaxError,
     SocleError,
 )
-from socle.governance.policy import Principal
-from socle.instance import Instance
 
 MAX_LIMIT = 100
 
@@ -100,9 +99,6 @@ router = APIRouter(
     prefix="/api/explore/v2.1", tags=["compatibilité Opendatasoft"], responses=ODS_ERRORS
 )
 router.route_class = OdsRoute
-InstanceDep = Annotated[Instance, Depends(get_instance)]
-PrincipalDep = Annotated[Principal, Depends(get_principal)]
-BaseUrl = Annotated[str, Depends(base_url)]
 Text = Annotated[str | None, Query(max_length=4000)]
 Repeated = Annotated[list[str] | None, Query(max_length=1000)]
 
@@ -140,26 +136,33 @@ def _check_locale(lang: str | None, timezone: str | None) -> None:
             raise OdsError(f"Fuseau horaire « {timezone} » inconnu (ex. Europe/Paris)") from None
 
 
-def query_params(
-    select: Text = None,
-    where: Text = None,
-    group_by: Text = None,
-    order_by: Text = None,
+def clauses(
+    select: Text = None, where: Text = None, group_by: Text = None, order_by: Text = None
+) -> RecordQuery:
+    """The ODSQL clauses of a records query or of an export (paging is theirs)."""
+    return RecordQuery(select=select, where=where, group_by=group_by, order_by=order_by)
+
+
+ClausesDep = Annotated[RecordQuery, Depends(clauses)]
+
+
+def paging(
     limit: int = 10,
     offset: int = 0,
     lang: Annotated[str | None, Query(max_length=10)] = None,
     timezone: Annotated[str | None, Query(max_length=64)] = None,
-) -> RecordQuery:
-    limit, offset = _page(limit, offset)
+) -> tuple[int, int]:
+    """A records page's limit and offset (see _page); the locale checked."""
+    page = _page(limit, offset)
     _check_locale(lang, timezone)
-    return RecordQuery(
-        select=select,
-        where=where,
-        group_by=group_by,
-        order_by=order_by,
-        limit=limit,
-        offset=offset,
-    )
+    return page
+
+
+def query_params(
+    clauses: ClausesDep, page: Annotated[tuple[int, int], Depends(paging)]
+) -> RecordQuery:
+    limit, offset = page
+    return replace(clauses, limit=limit, offset=offset)
 
 
 QueryDep = Annotated[RecordQuery, Depends(query_params)]
@@ -249,11 +252,8 @@ def export(
     fmt: Literal["csv", "json", "geojson", "parquet", "xlsx"],
     instance: InstanceDep,
     principal: PrincipalDep,
+    clauses: ClausesDep,
     refined: RefineDep,
-    select: Text = None,
-    where: Text = None,
-    group_by: Text = None,
-    order_by: Text = None,
     limit: int = -1,
     delimiter: Literal[",", ";", "\t", "|"] = ";",
     with_bom: bool = True,
@@ -263,13 +263,7 @@ def export(
         raise OdsError(
             f"Valeur invalide pour le paramètre limit : {limit} reçu, -1 ou plus attendu"
         )
-    query = RecordQuery(
-        select=select,
-        where=where,
-        group_by=group_by,
-        order_by=order_by,
-        limit=None if limit == -1 else limit,
-    )
+    query = replace(clauses, limit=None if limit == -1 else limit)
     query = ods.with_refinements(instance, principal, slug, query, refined)
     options: dict[str, Any] = {"delimiter": delimiter, "bom": with_bom} if fmt == "csv" else {}
     _, result = export_records(instance, principal, slug, query, fmt, **options)

@@ -12,10 +12,10 @@ import json
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from socle.api.deps import base_url, get_instance, get_principal
+from socle.api.deps import BaseUrl, InstanceDep, PrincipalDep
 from socle.api.docs import DOCS_PATH
 from socle.api.ogc_openapi import FILTER_SCHEMAS, OPENAPI_MEDIA, openapi_document
 from socle.core.features import Collection, get_collection, list_collections
@@ -23,8 +23,6 @@ from socle.engine.features import FeatureQuery, parse_bbox, parse_datetime
 from socle.engine.geo import CRS84
 from socle.errors import InputError, NotFoundError
 from socle.governance.audit import AuditEvent
-from socle.governance.policy import Principal
-from socle.instance import Instance
 
 PREFIX = "/api/ogc"
 router = APIRouter(prefix=PREFIX, tags=["OGC API Features"])
@@ -42,9 +40,6 @@ CONFORMANCE = [
 GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 ITEMS_PARAMETERS = frozenset({"bbox", "limit", "offset", "datetime", "f"})
 
-InstanceDep = Annotated[Instance, Depends(get_instance)]
-PrincipalDep = Annotated[Principal, Depends(get_principal)]
-BaseUrl = Annotated[str, Depends(base_url)]
 Format = Annotated[
     Literal["json"] | None, Query(description="Format de la réponse : json (seul proposé)")
 ]

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from socle.api.deps import get_instance, get_principal
+from socle.api.deps import InstanceDep, PrincipalDep
 from socle.core.organizations import get_organization, list_organizations
 from socle.core.views import organization_view
-from socle.governance.policy import Principal
-from socle.instance import Instance
 
 router = APIRouter(tags=["organisations"])
-InstanceDep = Annotated[Instance, Depends(get_instance)]
-PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
 @router.get("/organizations")

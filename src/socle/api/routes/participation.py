@@ -6,19 +6,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from socle.api.deps import base_url, get_instance, get_principal
+from socle.api.deps import BaseUrl, InstanceDep, PrincipalDep
 from socle.core import participation
 from socle.core.participation import Status
 from socle.core.participation.views import comment_view, request_view, reuse_view
-from socle.governance.policy import Principal
-from socle.instance import Instance
 
 router = APIRouter(tags=["participation"])
-InstanceDep = Annotated[Instance, Depends(get_instance)]
-PrincipalDep = Annotated[Principal, Depends(get_principal)]
-BaseUrl = Annotated[str, Depends(base_url)]
 Page = Annotated[int, Query(ge=1, le=10_000, description="Numéro de page")]
 PageSize = Annotated[int, Query(ge=1, le=100, description="Éléments par page")]
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Query
 from fastapi.responses import Response
 
-from socle.api.deps import base_url, get_instance, get_principal
+from socle.api.deps import BaseUrl, InstanceDep, PrincipalDep
 from socle.errors import InputError
 from socle.governance.policy import Principal
 from socle.governance.register import (
@@ -29,13 +29,9 @@ from socle.governance.register import (
 from socle.governance.register.access import keeps
 from socle.governance.register.export import FORMATS, workbook
 from socle.governance.register.views import activity_view, register_view
-from socle.instance import Instance
 from socle.storage.register import ProcessingActivity
 
 router = APIRouter(tags=["registre RGPD"])
-InstanceDep = Annotated[Instance, Depends(get_instance)]
-PrincipalDep = Annotated[Principal, Depends(get_principal)]
-BaseUrl = Annotated[str, Depends(base_url)]
 Payload = Annotated[dict[str, Any], Body(description="Champs de la fiche de traitement")]
 
 

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from socle.api.deps import get_instance, get_principal
-from socle.governance.policy import Principal
+from socle.api.deps import InstanceDep, PrincipalDep
 from socle.governance.retention import setting, upcoming
 from socle.governance.retention.rules import RetentionRule
-from socle.instance import Instance
 
 router = APIRouter(tags=["conservation"])
-InstanceDep = Annotated[Instance, Depends(get_instance)]
-PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
 @router.put("/datasets/{slug}/retention")

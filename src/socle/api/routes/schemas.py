@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from socle.api.deps import base_url, get_instance, get_principal
+from socle.api.deps import BaseUrl, InstanceDep, PrincipalDep
 from socle.core import schemas
 from socle.core.views import schema_view
-from socle.governance.policy import Principal
-from socle.instance import Instance
 
 router = APIRouter(tags=["schémas"])
-InstanceDep = Annotated[Instance, Depends(get_instance)]
-PrincipalDep = Annotated[Principal, Depends(get_principal)]
-BaseUrl = Annotated[str, Depends(base_url)]
 
 
 @router.get("/schemas")

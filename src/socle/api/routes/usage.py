@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from socle.api.deps import Day, get_instance, get_principal
+from socle.api.deps import Day, InstanceDep, PrincipalDep
 from socle.core.usage import reports
-from socle.governance.policy import Principal
-from socle.instance import Instance
 
 router = APIRouter(tags=["statistiques"])
-InstanceDep = Annotated[Instance, Depends(get_instance)]
-PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
 @router.get("/datasets/{slug}/stats")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from socle.errors import NotFoundError
 from socle.governance.identity import Role
-from socle.governance.policy import Action, Principal, decide
+from socle.governance.policy import Action, Principal, decide, organizations_where
 from socle.instance import Instance
 from socle.storage.participation import Notification
 from socle.storage.tables import Dataset, Organization, utcnow
@@ -128,7 +128,7 @@ def _addressed_to(principal: Principal) -> ColumnElement[bool]:
     """SQL: the notifications ``principal`` receives (none for anonymous callers)."""
     if principal.user_id is None:
         return false()
-    organizations = [m.organization_id for m in principal.memberships if m.role in RECIPIENT_ROLES]
+    organizations = organizations_where(principal, RECIPIENT_ROLES)
     return or_(
         Dataset.steward_id == principal.user_id,
         Notification.organization_id.in_(organizations),

@@ -9,19 +9,9 @@ from typing import Any
 
 from socle.core.participation.moderation import STATUS_LABELS, Status
 from socle.core.participation.reuses import ReuseEntry
-from socle.core.views import utc_iso
+from socle.core.views import dataset_link, utc_iso
 from socle.governance.policy import Action, Principal, decide
 from socle.storage.participation import Comment, DataRequest
-from socle.storage.tables import Dataset
-
-
-def _dataset_link(dataset: Dataset, base: str) -> dict[str, str]:
-    return {
-        "slug": dataset.slug,
-        "title": dataset.title,
-        "page": f"{base}/jeux-de-donnees/{dataset.slug}",
-        "api": f"{base}/api/v1/datasets/{dataset.slug}",
-    }
 
 
 def reuse_view(entry: ReuseEntry, base: str) -> dict[str, Any]:
@@ -32,7 +22,7 @@ def reuse_view(entry: ReuseEntry, base: str) -> dict[str, Any]:
         "url": reuse.url,
         "description": reuse.description,
         "image": f"{base}/reutilisations/{reuse.id}/image",
-        "datasets": [_dataset_link(d, base) for d in entry.datasets],
+        "datasets": [dataset_link(d, base) for d in entry.datasets],
         "published_at": utc_iso(reuse.moderated_at) if reuse.moderated_at else None,
         "page": f"{base}/reutilisations/{reuse.id}",
     }
@@ -54,7 +44,7 @@ def request_view(request: DataRequest, principal: Principal, base: str) -> dict[
         "created_at": utc_iso(request.created_at),
         "answer": request.answer,
         "answered_at": utc_iso(request.answered_at) if request.answered_at else None,
-        "answer_dataset": _dataset_link(answered_with, base) if answered_with else None,
+        "answer_dataset": dataset_link(answered_with, base) if answered_with else None,
         "page": f"{base}/demandes/{request.id}",
     }
 

@@ -6,17 +6,14 @@ A revision's author is shown to the register's keepers only: it names an agent.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from socle.core.views import utc_iso
+from socle.core.csvexport import spreadsheet_csv
+from socle.core.views import dataset_link, utc_iso
 from socle.governance.algorithms.fields import FIELDS, LABELS_FR
 from socle.governance.algorithms.register import AlgorithmEntry
-from socle.governance.audit.reading import FORMULA_STARTS
 from socle.storage.algorithms import AlgorithmRevision
-from socle.storage.tables import Dataset
 
 LABELLED = ("automation", "decision_scope", "kind")  # coded values with a French label
 
@@ -34,7 +31,7 @@ def algorithm_view(entry: AlgorithmEntry, base: str) -> dict[str, Any]:
     for name in LABELLED:
         view[f"{name}_label"] = LABELS_FR.get(view[name] or "")
     view["parameters"] = [dict(p) for p in algorithm.parameters or []]
-    view["datasets"] = [_dataset_link(d, base) for d in entry.datasets]
+    view["datasets"] = [dataset_link(d, base) for d in entry.datasets]
     view.update(
         {
             "revision": algorithm.revision,
@@ -53,23 +50,20 @@ def revisions_view(entry: AlgorithmEntry) -> list[dict[str, Any]]:
 
 
 def csv_chunks(views: Iterable[dict[str, Any]]) -> Iterator[bytes]:
-    """UTF-8 CSV with a BOM and ``;`` (Excel in French), French headers; no cell runs as a
-    formula. Lists (parameters, datasets) are joined with `` | ``."""
+    """CSV for French spreadsheets (see :mod:`socle.core.csvexport`), French headers, a chunk
+    per entry. Lists (parameters, datasets) are joined with `` | ``."""
     header = ["Identifiant", "Administration", "Statut", "Date de mise à jour", "Révision"]
     header += [f.label for f in FIELDS] + [LABELS_FR["datasets"], "Fiche"]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    yield "\ufeff".encode() + _drain(buffer)
-    for view in views:
-        cells = [view["slug"], view["organization"]["name"], view["status_label"]]
-        cells += [view["updated_at"][:10], view["revision"]]
-        for field in FIELDS:
-            cells.append(_cell(view, field.name))
-        cells.append(" | ".join(f"{d['title']} ({d['page']})" for d in view["datasets"]))
-        cells.append(view["page"])
-        writer.writerow([_safe(c) for c in cells])
-        yield _drain(buffer)
+    return spreadsheet_csv(header, (_row(view) for view in views))
+
+
+def _row(view: dict[str, Any]) -> list[Any]:
+    cells = [view["slug"], view["organization"]["name"], view["status_label"]]
+    cells += [view["updated_at"][:10], view["revision"]]
+    cells += [_cell(view, field.name) for field in FIELDS]
+    cells.append(" | ".join(f"{d['title']} ({d['page']})" for d in view["datasets"]))
+    cells.append(view["page"])
+    return cells
 
 
 def _cell(view: dict[str, Any], name: str) -> Any:
@@ -100,25 +94,3 @@ def _revision_view(revision: AlgorithmRevision, keeper: bool) -> dict[str, Any]:
     if keeper:
         view["author"] = revision.author
     return view
-
-
-def _dataset_link(dataset: Dataset, base: str) -> dict[str, str]:
-    return {
-        "slug": dataset.slug,
-        "title": dataset.title,
-        "page": f"{base}/jeux-de-donnees/{dataset.slug}",
-        "api": f"{base}/api/v1/datasets/{dataset.slug}",
-    }
-
-
-def _safe(cell: Any) -> Any:
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return "" if cell is None else cell
-
-
-def _drain(buffer: io.StringIO) -> bytes:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text.encode("utf-8")

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from socle.storage.tables import AuditEntry, AuditHead, utcnow
+from socle.storage.tables import AuditEntry, AuditHead, as_utc, utcnow
 
 GENESIS = "0" * 64  # the seal "before" the first entry; also in migration 0006
 HEAD_ID = 1
@@ -92,9 +92,7 @@ def seal(entry: AuditEntry) -> str:
 
 def timestamp(moment: datetime) -> str:
     """UTC, to the microsecond; SQLite gives back naive datetimes, which are UTC here."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return as_utc(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _plain(value: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,11 +10,12 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
+from socle.core.csvexport import spreadsheet_csv
 from socle.errors import InputError, NotFoundError
 from socle.governance.audit.chain import timestamp
 from socle.governance.audit.events import can_read_audit
 from socle.governance.identity import Role
-from socle.governance.policy import Principal, visible_clause
+from socle.governance.policy import Principal, organizations_where, visible_clause
 from socle.storage.db import Database
 from socle.storage.tables import AuditEntry, Dataset
 
@@ -39,8 +38,6 @@ CSV_HEADER = [
     "sceau précédent",
     "sceau",
 ]
-# A spreadsheet runs cells starting with these as formulas (same rule as data exports).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -140,8 +137,8 @@ def scope(principal: Principal) -> list[ColumnElement[bool]]:
         raise NotFoundError("Cette adresse n'existe pas")
     if principal.is_admin:
         return []
-    dpo = [m.organization_id for m in principal.memberships if m.role is Role.DPO]
-    admin = [m.organization_id for m in principal.memberships if m.role is Role.ADMIN]
+    dpo = organizations_where(principal, {Role.DPO})
+    admin = organizations_where(principal, {Role.ADMIN})
     datasets = select(Dataset.id).where(
         or_(
             Dataset.organization_id.in_(dpo),
@@ -177,21 +174,16 @@ def entry_view(entry: AuditEntry) -> dict[str, Any]:
 
 
 def csv_chunks(rows: Iterator[AuditEntry]) -> Iterator[bytes]:
-    """UTF-8 CSV with a BOM and ``;``, as Excel opens it in French; no cell runs as a formula."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    yield "\ufeff".encode() + _drain(buffer)
-    for count, entry in enumerate(rows, 1):
-        view = entry_view(entry)
-        cells = [view[key] for key in ("seq", "at", "actor", "actor_kind", "client_ip")]
-        cells += [view["action"], view["dataset"], view["dataset_id"], view["version"]]
-        cells += [_json(view["query"]), _json(view["details"]), view["result"]]
-        cells += [view["prev_hash"], view["hash"]]
-        writer.writerow([_safe(cell) for cell in cells])
-        if count % BATCH == 0:
-            yield _drain(buffer)
-    yield _drain(buffer)
+    """CSV for French spreadsheets (see :mod:`socle.core.csvexport`), a chunk per thousand."""
+    return spreadsheet_csv(CSV_HEADER, (_row(entry) for entry in rows), batch=BATCH)
+
+
+def _row(entry: AuditEntry) -> list[Any]:
+    view = entry_view(entry)
+    cells = [view[key] for key in ("seq", "at", "actor", "actor_kind", "client_ip")]
+    cells += [view["action"], view["dataset"], view["dataset_id"], view["version"]]
+    cells += [_json(view["query"]), _json(view["details"]), view["result"]]
+    return [*cells, view["prev_hash"], view["hash"]]
 
 
 def _newest_first(conditions: list[ColumnElement[bool]]) -> Select[AuditEntry]:
@@ -216,16 +208,3 @@ def _moment(text: str | None, name: str, *, end: bool) -> datetime | None:
 
 def _json(value: Any) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _safe(cell: Any) -> Any:
-    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
-        return "'" + cell
-    return "" if cell is None else cell
-
-
-def _drain(buffer: io.StringIO) -> bytes:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text.encode("utf-8")

@@ -9,46 +9,32 @@ limited to one dataset never opens a register, one limited to an organization on
 from __future__ import annotations
 
 from socle.errors import ForbiddenError, NotFoundError
-from socle.governance.identity import Role, Scope
-from socle.governance.policy import Principal
+from socle.governance.identity import Role
+from socle.governance.policy import (
+    Principal,
+    acts_for,
+    organizations_acted_for,
+    token_covers_organization,
+)
 
 KEEPER_ROLES = frozenset({Role.DPO, Role.ADMIN, Role.DATA_OFFICER})
 
 
 def keeps(principal: Principal, organization_id: str, *, write: bool = False) -> bool:
     """Whether ``principal`` reads (or, with ``write``, edits) this organization's register."""
-    token = principal.token
-    if token is not None and (
-        token.dataset_id is not None
-        or token.organization_id not in (None, organization_id)
-        or (write and token.scope is Scope.READ)
-    ):
-        return False
-    if principal.is_admin:
-        return True
-    return any(
-        m.organization_id == organization_id and m.role in KEEPER_ROLES
-        for m in principal.memberships
+    return token_covers_organization(principal.token, organization_id, write=write) and acts_for(
+        principal, organization_id, KEEPER_ROLES
     )
 
 
 def is_dpo(principal: Principal, organization_id: str) -> bool:
     """Only the organization's DPO (or the instance administrator) gives the DPO's opinion."""
-    if principal.is_admin:
-        return True
-    return any(
-        m.organization_id == organization_id and m.role is Role.DPO for m in principal.memberships
-    )
+    return acts_for(principal, organization_id, frozenset({Role.DPO}))
 
 
 def kept_organizations(principal: Principal) -> set[str] | None:
     """The organizations whose register ``principal`` keeps; None means all of them."""
-    token = principal.token
-    if token is not None and token.dataset_id is not None:
-        return set()
-    if principal.is_admin:
-        return None if token is None or token.organization_id is None else {token.organization_id}
-    return {m.organization_id for m in principal.memberships if keeps(principal, m.organization_id)}
+    return organizations_acted_for(principal, KEEPER_ROLES)
 
 
 def check_write(principal: Principal, organization_id: str, what: str) -> None:

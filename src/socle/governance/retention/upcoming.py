@@ -17,7 +17,7 @@ from socle.core.organizations import get_organization
 from socle.errors import InputError, NotFoundError
 from socle.governance.audit import AuditEvent
 from socle.governance.identity import Role
-from socle.governance.policy import Action, Principal, decide
+from socle.governance.policy import Action, Principal, acts_for, decide
 from socle.governance.retention.plan import DatasetPlan, governed_datasets, plan_dataset
 from socle.instance import Instance
 from socle.storage.tables import utcnow
@@ -63,11 +63,7 @@ class Upcoming:
 
 def may_oversee(principal: Principal, organization_id: str) -> bool:
     """Whether ``principal`` may see the retention outlook of this organization."""
-    if principal.is_admin:
-        return True
-    return any(
-        m.organization_id == organization_id and m.role in OVERSEERS for m in principal.memberships
-    )
+    return acts_for(principal, organization_id, OVERSEERS)
 
 
 def upcoming_purges(

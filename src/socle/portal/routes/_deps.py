@@ -1,15 +1,8 @@
-"""What every page asks for: the instance, who is asking, the site's base URL."""
+"""What every page asks for: the instance, who is asking, the site's base URL (the API's
+dependencies: a page and its JSON twin resolve them alike)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from socle.api.deps import BaseUrl, InstanceDep, PrincipalDep
 
-from fastapi import Depends
-
-from socle.api.deps import base_url, get_instance, get_principal
-from socle.governance.policy import Principal
-from socle.instance import Instance
-
-InstanceDep = Annotated[Instance, Depends(get_instance)]
-PrincipalDep = Annotated[Principal, Depends(get_principal)]
-BaseUrl = Annotated[str, Depends(base_url)]
+__all__ = ["BaseUrl", "InstanceDep", "PrincipalDep"]

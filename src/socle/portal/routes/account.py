@@ -22,6 +22,7 @@ from socle.governance.audit import can_read_audit
 from socle.governance.identity import ROLE_LABELS_FR, SCOPE_LABELS_FR
 from socle.governance.policy import ADMIN, Principal
 from socle.instance import Instance
+from socle.portal.flash import flash, take_flash
 from socle.portal.rendering import NO_STORE, render
 from socle.portal.routes._deps import InstanceDep, PrincipalDep
 from socle.storage.tables import User
@@ -54,7 +55,7 @@ async def to_sign_in(request: Request, _exc: Exception) -> Response:
 
 
 def _back(request: Request, message: str) -> RedirectResponse:
-    request.session["flash"] = message
+    flash(request, message)
     return RedirectResponse(ACCOUNT, status_code=303)
 
 
@@ -84,7 +85,7 @@ def _page(
         audit_reader=can_read_audit(principal),
         scopes=SCOPE_LABELS_FR,
         default_days=DEFAULT_DAYS,
-        flash=request.session.pop("flash", None),
+        flash=take_flash(request),
         errors=extra.pop("errors", {}),
         **extra,
     )

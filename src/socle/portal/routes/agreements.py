@@ -34,9 +34,10 @@ from socle.core.schemas import list_schemas
 from socle.core.vocabularies import FREQUENCIES
 from socle.errors import ConflictError, InputError, LimitExceededError, NotFoundError, SocleError
 from socle.governance.identity import Role
-from socle.governance.policy import ADMIN, Action, Principal, decide
+from socle.governance.policy import ADMIN, Action, Principal, decide, organizations_where
 from socle.instance import Instance
 from socle.portal.csrf import MAX_UPLOAD_BYTES
+from socle.portal.flash import flash, take_flash
 from socle.portal.rendering import NO_STORE, render
 from socle.portal.routes._deps import InstanceDep, PrincipalDep
 from socle.portal.routes.account import SignInRequired
@@ -106,7 +107,7 @@ async def new_agreement(
             raise
         values["datasets"] = ",".join(datasets)
         return _form(request, instance, principal, values, exc.message, status=400)
-    request.session["flash"] = f"Convention « {agreement.title} » signée."
+    flash(request, f"Convention « {agreement.title} » signée.")
     return RedirectResponse(f"{PAGE}/{agreement.slug}", status_code=303)
 
 
@@ -139,8 +140,9 @@ async def upload_delivery(
     finally:
         await posted.close()
     result = "conforme" if delivery.valid else "NON conforme à son schéma"
-    request.session["flash"] = (
-        f"Livraison enregistrée : version {version.number} de « {version.source_name} », {result}."
+    flash(
+        request,
+        f"Livraison enregistrée : version {version.number} de « {version.source_name} », {result}.",
     )
     return RedirectResponse(f"{PAGE}/{slug}", status_code=303)
 
@@ -160,7 +162,7 @@ async def new_obligation(
         return _agreement(
             request, instance, principal, slug, error=exc.message, status=400, values=values
         )
-    request.session["flash"] = "Livraison attendue ajoutée à la convention."
+    flash(request, "Livraison attendue ajoutée à la convention.")
     return RedirectResponse(f"{PAGE}/{slug}", status_code=303)
 
 
@@ -199,7 +201,7 @@ def _agreement(
         agreement=agreement_view(found, principal, obligations_for(instance, found)),
         partner_member=is_partner_member(principal, found),
         owner_follows=follows_organization(principal, found.organization_id),
-        flash=request.session.pop("flash", None),
+        flash=take_flash(request),
         error=error,
         max_upload_mb=MAX_UPLOAD_BYTES >> 20,
         manager=manager,
@@ -272,7 +274,7 @@ def _signing_organizations(instance: Instance, principal: Principal) -> list[Org
     organizations = [org for org, _ in list_organizations(instance, ADMIN)]
     if principal.is_admin:
         return organizations
-    ids = {m.organization_id for m in principal.memberships if m.role in SIGNERS}
+    ids = set(organizations_where(principal, SIGNERS))
     return [org for org in organizations if org.id in ids]
 
 

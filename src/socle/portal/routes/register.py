@@ -38,6 +38,7 @@ from socle.governance.register.access import is_dpo, keeps, kept_organizations
 from socle.governance.register.registers import CONTACT_FIELDS
 from socle.governance.register.views import activity_view, register_view
 from socle.instance import Instance
+from socle.portal.flash import flash, take_flash
 from socle.portal.register_form import activity_values, form_values, slugify
 from socle.portal.rendering import render
 from socle.portal.routes._deps import BaseUrl, InstanceDep, PrincipalDep
@@ -75,7 +76,7 @@ def registers_page(
         section="register",
         activities=views,
         kept=_kept(instance, principal),
-        flash=request.session.pop("flash", None),
+        flash=take_flash(request),
     )
 
 
@@ -95,7 +96,7 @@ async def new_submit(request: Request, instance: InstanceDep, principal: Princip
     except (InputError, ConflictError, ForbiddenError) as error:
         values.update(slug=slug, organization=organization)
         return _form(request, instance, principal, None, values, error=error.message)
-    request.session["flash"] = f"Traitement « {activity.name} » ajouté au registre."
+    flash(request, f"Traitement « {activity.name} » ajouté au registre.")
     return RedirectResponse(f"{PAGE}/{activity.slug}", status_code=303)
 
 
@@ -111,8 +112,8 @@ def entry_page(
         section="register",
         activity=activity_view(activity, principal, base, kept=kept),
         editable=keeps(principal, activity.organization_id, write=True),
-        flash=request.session.pop("flash", None),
-        error=request.session.pop("register_error", None),
+        flash=take_flash(request),
+        error=take_flash(request, error=True),
         **VOCABULARIES,
     )
 
@@ -136,7 +137,7 @@ async def edit_submit(
         update_activity(instance, principal, activity.slug, parse_fields(values))
     except (InputError, ForbiddenError) as error:
         return _form(request, instance, principal, activity, values, error=error.message)
-    request.session["flash"] = "Fiche de traitement enregistrée."
+    flash(request, "Fiche de traitement enregistrée.")
     return RedirectResponse(f"{PAGE}/{activity.slug}", status_code=303)
 
 
@@ -179,8 +180,8 @@ def organization_register(
         register=register_view(register, principal, base),
         editable=register.editable,
         contact_fields=CONTACT_FIELDS,
-        flash=request.session.pop("flash", None),
-        error=request.session.pop("register_error", None),
+        flash=take_flash(request),
+        error=take_flash(request, error=True),
     )
 
 
@@ -193,9 +194,9 @@ async def organization_register_submit(
     values["published"] = bool(form.get("published"))
     try:
         update_register(instance, principal, slug, parse_settings(values))
-        request.session["flash"] = "Registre enregistré."
+        flash(request, "Registre enregistré.")
     except InputError as error:
-        request.session["register_error"] = error.message
+        flash(request, error.message, error=True)
     return RedirectResponse(f"/organisations/{slug}/registre", status_code=303)
 
 
@@ -277,7 +278,7 @@ def _act(request: Request, entry: str, action: Callable[[], object], done: str) 
     """Run a form's action; back to the entry's page with its outcome (a refusal shown)."""
     try:
         action()
-        request.session["flash"] = done
+        flash(request, done)
     except (InputError, ConflictError, ForbiddenError) as error:
-        request.session["register_error"] = error.message
+        flash(request, error.message, error=True)
     return RedirectResponse(f"{PAGE}/{entry}", status_code=303)
