@@ -1,7 +1,9 @@
 """The register as readers get it: one JSON view shared by the API, the portal and the CLI,
 and the CSV export (the same fields, one row per entry).
 
-A revision's author is shown to the register's keepers only: it names an agent.
+A revision's author is shown to the register's keepers only: it names an agent. The
+datasets and processing activities listed are those the entry's reader may see
+(``AlgorithmEntry``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from socle.governance.algorithms.fields import FIELDS, LABELS_FR
 from socle.governance.algorithms.register import AlgorithmEntry
 from socle.governance.audit.reading import FORMULA_STARTS
 from socle.storage.algorithms import AlgorithmRevision
+from socle.storage.register import ProcessingActivity
 from socle.storage.tables import Dataset
 
 LABELLED = ("automation", "decision_scope", "kind")  # coded values with a French label
@@ -35,6 +38,7 @@ def algorithm_view(entry: AlgorithmEntry, base: str) -> dict[str, Any]:
         view[f"{name}_label"] = LABELS_FR.get(view[name] or "")
     view["parameters"] = [dict(p) for p in algorithm.parameters or []]
     view["datasets"] = [_dataset_link(d, base) for d in entry.datasets]
+    view["processings"] = [_processing_link(p, base) for p in entry.processings]
     view.update(
         {
             "revision": algorithm.revision,
@@ -54,9 +58,10 @@ def revisions_view(entry: AlgorithmEntry) -> list[dict[str, Any]]:
 
 def csv_chunks(views: Iterable[dict[str, Any]]) -> Iterator[bytes]:
     """UTF-8 CSV with a BOM and ``;`` (Excel in French), French headers; no cell runs as a
-    formula. Lists (parameters, datasets) are joined with `` | ``."""
+    formula. Lists (parameters, datasets, processing activities) are joined with `` | ``."""
     header = ["Identifiant", "Administration", "Statut", "Date de mise à jour", "Révision"]
-    header += [f.label for f in FIELDS] + [LABELS_FR["datasets"], "Fiche"]
+    header += [f.label for f in FIELDS] + [LABELS_FR["datasets"], LABELS_FR["processings"]]
+    header.append("Fiche")
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
@@ -67,6 +72,7 @@ def csv_chunks(views: Iterable[dict[str, Any]]) -> Iterator[bytes]:
         for field in FIELDS:
             cells.append(_cell(view, field.name))
         cells.append(" | ".join(f"{d['title']} ({d['page']})" for d in view["datasets"]))
+        cells.append(" | ".join(f"{p['name']} ({p['page']})" for p in view["processings"]))
         cells.append(view["page"])
         writer.writerow([_safe(c) for c in cells])
         yield _drain(buffer)
@@ -108,6 +114,16 @@ def _dataset_link(dataset: Dataset, base: str) -> dict[str, str]:
         "title": dataset.title,
         "page": f"{base}/jeux-de-donnees/{dataset.slug}",
         "api": f"{base}/api/v1/datasets/{dataset.slug}",
+    }
+
+
+def _processing_link(activity: ProcessingActivity, base: str) -> dict[str, str]:
+    return {
+        "slug": activity.slug,
+        "name": activity.name,
+        "reference": activity.reference,
+        "page": f"{base}/registre/{activity.slug}",
+        "api": f"{base}/api/v1/register/{activity.slug}",
     }
 
 
