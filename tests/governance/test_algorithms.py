@@ -479,3 +479,18 @@ def register_reads(instance: Instance) -> list[dict[str, Any]]:
         return [
             e.details for e in entries if e.action == "read/register" and "activities" in e.details
         ]
+
+
+def test_cited_activities_on_each_backend(any_instance: Instance, tmp_path: Path) -> None:
+    """algoregister: the link table both ways and the readers' filter, on SQLite and PostgreSQL."""
+    populate(any_instance, tmp_path)
+    keeper = person(any_instance, "dpo@agglo.fr", "agglo", "dpo")
+    create_activity(any_instance, keeper, "agglo", "facturation", parse_fields({"name": "Fact"}))
+    cite(any_instance, keeper, "publiee", "facturation")
+    algorithms.set_published(any_instance, keeper, "publiee", True)
+    assert shown(any_instance, keeper, "publiee") == ["facturation"]
+    assert shown(any_instance, ANONYMOUS, "publiee") == []
+    (listed,) = algorithms.list_algorithms(any_instance, keeper)
+    assert [p.slug for p in listed.processings] == ["facturation"]
+    activity = find_activity(any_instance, keeper, "facturation")
+    assert [a.slug for a in activity.algorithms] == ["publiee"]
