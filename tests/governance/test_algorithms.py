@@ -366,9 +366,10 @@ def test_an_entry_cites_activities_of_its_own_register_that_its_editor_sees(
         cite(instance, world["keeper"], "autre", *(f"t{i}" for i in range(51)))
     with pytest.raises(NotFoundError):
         algorithms.get_algorithm(instance, ADMIN, "autre")  # nothing was written
-    # Citing by id works as by slug; once agglo's register is published the steward may cite.
+    # Citing by id works as by slug (both name it once); once agglo's register is published
+    # the steward may cite its activities.
     update_register(instance, ADMIN, "agglo", parse_settings({"published": True}))
-    cite(instance, world["steward"], "autre", activity.id)
+    cite(instance, world["steward"], "autre", activity.id, "inscriptions-cantine")
     assert shown(instance, world["steward"], "autre") == ["inscriptions-cantine"]
 
 

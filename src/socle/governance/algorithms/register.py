@@ -291,7 +291,7 @@ def _processings(
     unique = list(dict.fromkeys(r.strip() for r in references if r.strip()))
     if len(unique) > MAX_PROCESSINGS:
         raise InputError(f"{LABELS_FR['processings']} : {MAX_PROCESSINGS} au plus")
-    cited = []
+    cited: dict[str, ProcessingActivity] = {}  # by id: a slug and an id may name the same
     for reference in unique:
         found = find_activity(instance, principal, reference, audited=False)
         if found.organization_id != organization_id:
@@ -299,8 +299,8 @@ def _processings(
                 f"Le traitement « {reference} » est au registre d'une autre organisation : "
                 "une fiche ne cite que les traitements de sa propre organisation"
             )
-        cited.append(session.get_one(ProcessingActivity, found.id))
-    return cited
+        cited[found.id] = session.get_one(ProcessingActivity, found.id)
+    return list(cited.values())
 
 
 def _revise(

@@ -116,6 +116,8 @@ def visible_activities(
     """Those of ``activities`` that ``principal`` may see (find_activity's rule, for many at
     once): their register is published or kept by ``principal``. Showing unpublished ones is
     a read of their register, logged in ``session`` (``audited``)."""
+    if not activities:
+        return []
     organizations = {a.organization_id for a in activities}
     published = set(
         session.scalars(
