@@ -44,7 +44,13 @@ from socle.core.versions import add_version
 from socle.engine.exports import FORMATS
 from socle.governance.algorithms import add_algorithm, set_published
 from socle.governance.policy import ADMIN
-from socle.governance.register import create_activity, link_dataset, parse_fields
+from socle.governance.register import (
+    create_activity,
+    link_dataset,
+    parse_fields,
+    parse_settings,
+    update_register,
+)
 from socle.instance import Instance, open_instance
 from socle.storage.tables import User
 from tests.api.test_participation import publish_contributions
@@ -434,10 +440,27 @@ DRAFT_MARKER = "zzbrouillonzz"
 ALGORITHM_KEEPERS = {"dpo", "steward", "superadmin"}
 
 
+# algoregister: voisine's published register entry, cited by its published entry and its draft.
+NEIGHBOUR_ENTRY = "traitement-voisine"
+NEIGHBOUR_PUBLISHED = "fiche-voisine"
+NEIGHBOUR_DRAFT_MARKER = "zzbrouillon-voisinezz"
+
+
 def register_algorithms(instance: Instance) -> dict[str, str]:
-    """A published entry citing every dataset, and a draft citing the restricted one."""
+    """A published entry citing every dataset and agglo's unpublished register entry, and a
+    draft citing the restricted dataset and that entry; voisine's published entry and draft
+    citing its published register's entry."""
     every = [s for level in LEVELS for s in datasets_of(level)]
-    add_algorithm(instance, ADMIN, "tarifs", organization="agglo", content=COMPLETE, datasets=every)
+    cited = [REGISTER_ENTRY]
+    add_algorithm(
+        instance,
+        ADMIN,
+        "tarifs",
+        organization="agglo",
+        content=COMPLETE,
+        datasets=every,
+        processings=cited,
+    )
     set_published(instance, ADMIN, "tarifs", True)
     draft = {"name": f"Fiche {DRAFT_MARKER}"}
     add_algorithm(
@@ -447,7 +470,25 @@ def register_algorithms(instance: Instance) -> dict[str, str]:
         organization="agglo",
         content=draft,
         datasets=datasets_of("restricted"),
+        processings=cited,
     )
+    create_activity(
+        instance, ADMIN, "voisine", NEIGHBOUR_ENTRY, parse_fields({"name": "Traitement voisin"})
+    )
+    update_register(instance, ADMIN, "voisine", parse_settings({"published": True}))
+    for slug, content in (
+        (NEIGHBOUR_PUBLISHED, COMPLETE),
+        ("brouillon-voisine", {"name": f"Fiche {NEIGHBOUR_DRAFT_MARKER}"}),
+    ):
+        add_algorithm(
+            instance,
+            ADMIN,
+            slug,
+            organization="voisine",
+            content=content,
+            processings=[NEIGHBOUR_ENTRY],
+        )
+    set_published(instance, ADMIN, NEIGHBOUR_PUBLISHED, True)
     return {"algorithm": "tarifs"}
 
 
@@ -596,6 +637,33 @@ def test_algorithm_drafts_exist_for_their_keepers_only(
         assert listed == keeper, f"{caller} {url}"
     for url in ("/api/v1/algorithms.json", "/api/v1/algorithms.csv"):  # published entries only
         assert DRAFT_MARKER not in client.get(url, headers=auth).text
+    # algoregister: the published entry cites agglo's unpublished register entry; only the
+    # register's keepers see it named, in the entry, the lists and the exports.
+    register_keeper = caller in REGISTER_KEEPERS
+    for url in (
+        "/api/v1/algorithms/tarifs",
+        "/algorithmes/tarifs",
+        "/api/v1/algorithms",
+        "/api/v1/algorithms.json",
+        "/api/v1/algorithms.csv",
+    ):
+        text = client.get(url, headers=auth).text
+        assert ("zzregistrezz" in text) == register_keeper, f"{caller} {url}"
+        assert (REGISTER_ENTRY in text) == register_keeper, f"{caller} {url}"
+    # voisine's published register entry: everyone sees it cited, and on its page the
+    # published entry citing it; its draft only for voisine's keepers (none but the superadmin).
+    for url in (f"/api/v1/algorithms/{NEIGHBOUR_PUBLISHED}", f"/algorithmes/{NEIGHBOUR_PUBLISHED}"):
+        assert NEIGHBOUR_ENTRY in client.get(url, headers=auth).text, f"{caller} {url}"
+    for url in (f"/api/v1/register/{NEIGHBOUR_ENTRY}", f"/registre/{NEIGHBOUR_ENTRY}"):
+        response = client.get(url, headers=auth)
+        assert response.status_code == 200 and NEIGHBOUR_PUBLISHED in response.text, url
+        drafts = NEIGHBOUR_DRAFT_MARKER in response.text
+        assert drafts == (caller == "superadmin"), f"{caller} {url}"
+    cited_by = client.get(f"/api/v1/register/{REGISTER_ENTRY}", headers=auth)
+    if register_keeper:  # agglo's DPO keeps both registers: the draft is listed too
+        assert [a["slug"] for a in cited_by.json()["algorithms"]] == [DRAFT, "tarifs"]
+    else:
+        assert cited_by.status_code == 404
 
 
 def test_forms_refuse_without_csrf(world: tuple[TestClient, dict[str, str]]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
@@ -14,6 +15,12 @@ from socle.core.tokens import create_token
 from socle.core.users import create_user
 from socle.governance import algorithms
 from socle.governance.policy import ADMIN
+from socle.governance.register import (
+    create_activity,
+    parse_fields,
+    parse_settings,
+    update_register,
+)
 from socle.instance import Instance
 from tests.governance.test_algorithms import COMPLETE
 
@@ -119,3 +126,54 @@ def test_bad_parameters_answer_problem_json(register: TestClient) -> None:
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/problem+json"
     assert register.get("/api/v1/algorithms/inconnu").status_code == 404
+
+
+def test_an_entry_and_the_register_entries_it_cites(
+    register: TestClient, instance: Instance
+) -> None:
+    """algoregister: both directions, each reader seeing only what they may see."""
+    fields = parse_fields({"name": "Facturation de la cantine"})
+    create_activity(instance, ADMIN, "agglo", "facturation", fields)
+    algorithms.update_algorithm(
+        instance, ADMIN, "tarif-cantine", content={}, processings=["facturation"]
+    )
+    algorithms.update_algorithm(instance, ADMIN, "creches", content={}, processings=["facturation"])
+    dpo = bearer(instance, "dpo@agglo.fr", "dpo")
+    steward = bearer(instance, "ref@agglo.fr", "steward")
+
+    # agglo's register is unpublished: only its keepers see the entry cited.
+    for headers in ({}, steward):
+        entry = register.get("/api/v1/algorithms/tarif-cantine", headers=headers).json()
+        assert entry["processings"] == []
+        assert "facturation" not in register.get("/api/v1/algorithms.csv", headers=headers).text
+        assert register.get("/api/v1/register/facturation", headers=headers).status_code == 404
+    entry = register.get("/api/v1/algorithms/tarif-cantine", headers=dpo).json()
+    assert [p["slug"] for p in entry["processings"]] == ["facturation"]
+    assert entry["processings"][0]["api"] == "http://testserver/api/v1/register/facturation"
+    history = register.get("/api/v1/algorithms/tarif-cantine/revisions").json()
+    assert history["results"][0]["changes_labels"] == ["Traitements du registre RGPD"]
+    cited_by = register.get("/api/v1/register/facturation", headers=dpo).json()["algorithms"]
+    assert [(a["slug"], a["status"]) for a in cited_by] == [
+        ("creches", "draft"),
+        ("tarif-cantine", "published"),
+    ]
+
+    # Published, the register shows the public the published entry citing it, never the draft.
+    update_register(instance, ADMIN, "agglo", parse_settings({"published": True}))
+    public = register.get("/api/v1/register/facturation").json()
+    assert [a["slug"] for a in public["algorithms"]] == ["tarif-cantine"]
+    assert public["algorithms"][0]["portal"] == "http://testserver/algorithmes/tarif-cantine"
+    rows = list(
+        csv.DictReader(
+            io.StringIO(register.get("/api/v1/algorithms.csv").text.lstrip("\ufeff")), delimiter=";"
+        )
+    )
+    assert rows[0]["Traitements du registre RGPD"] == (
+        "Facturation de la cantine (http://testserver/registre/facturation)"
+    )
+    book = openpyxl.load_workbook(
+        io.BytesIO(register.get("/api/v1/organizations/agglo/register.xlsx").content)
+    )
+    cells = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row]
+    assert "Algorithmes publics fondés sur ce traitement" in cells
+    assert "tarif-cantine" in cells and "creches" not in cells

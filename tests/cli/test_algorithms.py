@@ -102,3 +102,41 @@ def test_bad_input_is_a_clear_error(home: Path) -> None:  # noqa: F811
     }
     for args, message in errors.items():
         assert message in run(*args, code=2), args
+
+
+def test_a_fiche_cites_processing_activities_of_its_register(home: Path) -> None:  # noqa: F811
+    """algoregister: ``--processing`` (and ``processings`` in the file) link the RGPD register."""
+    run("orgs", "add", "agglo", "--name", "Agglomération du Val")
+    run("orgs", "add", "voisine", "--name", "Commune voisine")
+    run("register", "add", "inscriptions", "--org", "agglo", "--name", "Inscriptions scolaires")
+    run("register", "add", "facturation", "--org", "agglo", "--name", "Facturation cantine")
+    run("register", "add", "etat-civil", "--org", "voisine", "--name", "État civil")
+    (home / "fiche.yaml").write_text(
+        FICHE.replace("datasets: [quotients, eleves]\n", "processings: [inscriptions]\n"),
+        encoding="utf-8",
+    )
+    run(
+        "algorithms", "add", "tarif-cantine", "--org", "agglo", "--name", "Tarif de la cantine",
+        "--file", str(home / "fiche.yaml"), "--processing", "facturation",
+    )  # fmt: skip
+    shown = run("algorithms", "show", "tarif-cantine")
+    assert "Traitements du registre RGPD : facturation, inscriptions" in shown
+    assert "tarif-cantine (Brouillon)" in run("register", "show", "inscriptions")
+
+    refused = run("algorithms", "update", "tarif-cantine", "--processing", "etat-civil", code=2)
+    assert "autre organisation" in refused
+    assert "introuvable" in run(
+        "algorithms", "update", "tarif-cantine", "--processing", "x", code=2
+    )
+    assert "révision 2" in run(
+        "algorithms", "update", "tarif-cantine", "--processing", "facturation"
+    )
+    assert "facturation" in run("algorithms", "show", "tarif-cantine")
+    assert "inscriptions" not in run("algorithms", "show", "tarif-cantine")
+    assert "révision 3" in run("algorithms", "update", "tarif-cantine", "--no-processings")
+    assert "Traitements du registre RGPD : —" in run("algorithms", "show", "tarif-cantine")
+    bad = home / "mauvaise.yaml"
+    bad.write_text("processings: inscriptions\n", encoding="utf-8")
+    assert "liste d'identifiants" in run(
+        "algorithms", "update", "tarif-cantine", "--file", str(bad), code=2
+    )

@@ -21,6 +21,16 @@ from socle.governance import algorithms
 from socle.governance.algorithms.fields import parse_content
 from socle.governance.audit import verify
 from socle.governance.policy import ADMIN, ANONYMOUS, Principal
+from socle.governance.register import (
+    create_activity,
+    find_activity,
+    get_register,
+    parse_fields,
+    parse_settings,
+    update_register,
+)
+from socle.governance.register.export import activity_sheet, sheets
+from socle.governance.register.views import activity_view, register_view
 from socle.instance import Instance
 from socle.storage.tables import AuditEntry
 from tests.api.conftest import populate
@@ -306,3 +316,182 @@ def test_the_register_works_on_each_backend(any_instance: Instance, tmp_path: Pa
         {"name": "Âge — œuvre", "weight": "", "description": ""}
     ]
     assert second.changes == ["parameters"] and len(second.content["datasets"]) == 2
+
+
+# algoregister: entries cite processing activities of their organization's RGPD register ------
+
+
+def processing_world(instance: Instance) -> None:
+    """agglo's register (unpublished) holds « inscriptions-cantine »; voisine's « etat-civil »."""
+    fields = parse_fields({"name": "Inscriptions à la cantine", "reference": "T-12"})
+    create_activity(instance, ADMIN, "agglo", "inscriptions-cantine", fields)
+    create_activity(instance, ADMIN, "voisine", "etat-civil", parse_fields({"name": "État civil"}))
+
+
+def cite(instance: Instance, principal: Principal, slug: str, *processings: str) -> None:
+    algorithms.add_algorithm(
+        instance,
+        principal,
+        slug,
+        organization="agglo",
+        content={**COMPLETE, "name": f"Algorithme {slug}"},
+        processings=processings,
+    )
+
+
+def shown(instance: Instance, principal: Principal, slug: str) -> list[str]:
+    return [p.slug for p in algorithms.get_algorithm(instance, principal, slug).processings]
+
+
+def test_an_entry_cites_activities_of_its_own_register_that_its_editor_sees(
+    instance: Instance, world: dict[str, Any]
+) -> None:
+    processing_world(instance)
+    cite(instance, world["keeper"], "tarif-cantine", "inscriptions-cantine")
+    entry = algorithms.get_algorithm(instance, ADMIN, "tarif-cantine")
+    (activity,) = entry.processings
+    assert entry.algorithm.revisions[0].content["processings"] == [activity.id]
+    assert "processings" in entry.algorithm.revisions[0].changes
+    # A steward keeps the algorithm register but not the RGPD one: its entries are hidden.
+    with pytest.raises(NotFoundError, match="inscriptions-cantine"):
+        cite(instance, world["steward"], "autre", "inscriptions-cantine")
+    with pytest.raises(NotFoundError, match="etat-civil"):  # another unpublished register
+        cite(instance, world["keeper"], "autre", "etat-civil")
+    with pytest.raises(NotFoundError, match="inconnu"):
+        cite(instance, world["keeper"], "autre", "inconnu")
+    update_register(instance, ADMIN, "voisine", parse_settings({"published": True}))
+    with pytest.raises(InputError, match="autre organisation"):  # seen, but not agglo's
+        cite(instance, world["keeper"], "autre", "etat-civil")
+    with pytest.raises(InputError, match="50 au plus"):
+        cite(instance, world["keeper"], "autre", *(f"t{i}" for i in range(51)))
+    with pytest.raises(NotFoundError):
+        algorithms.get_algorithm(instance, ADMIN, "autre")  # nothing was written
+    # Citing by id works as by slug (both name it once); once agglo's register is published
+    # the steward may cite its activities.
+    update_register(instance, ADMIN, "agglo", parse_settings({"published": True}))
+    cite(instance, world["steward"], "autre", activity.id, "inscriptions-cantine")
+    assert shown(instance, world["steward"], "autre") == ["inscriptions-cantine"]
+
+
+def test_readers_see_a_cited_activity_only_if_they_may_see_its_register(
+    instance: Instance, world: dict[str, Any]
+) -> None:
+    processing_world(instance)
+    cite(instance, ADMIN, "tarif-cantine", "inscriptions-cantine")
+    algorithms.set_published(instance, ADMIN, "tarif-cantine", True)
+    for principal in (ANONYMOUS, world["agent"], world["steward"], world["other"]):
+        assert shown(instance, principal, "tarif-cantine") == []
+        (listed,) = algorithms.list_algorithms(instance, principal)
+        view = algorithms.algorithm_view(listed, "")
+        assert view["processings"] == []
+        assert "Inscriptions" not in b"".join(algorithms.csv_chunks([view])).decode()
+    before = len(register_reads(instance))
+    assert shown(instance, world["keeper"], "tarif-cantine") == ["inscriptions-cantine"]
+    reads = register_reads(instance)
+    assert len(reads) == before + 1  # the keeper read an unpublished register entry
+    assert reads[-1]["activities"] == ["inscriptions-cantine"]
+    view = algorithms.algorithm_view(
+        algorithms.get_algorithm(instance, world["keeper"], "tarif-cantine"), ""
+    )
+    assert view["processings"] == [
+        {
+            "slug": "inscriptions-cantine",
+            "name": "Inscriptions à la cantine",
+            "reference": "T-12",
+            "page": "/registre/inscriptions-cantine",
+            "api": "/api/v1/register/inscriptions-cantine",
+        }
+    ]
+    rows = list(
+        csv.reader(
+            io.StringIO(b"".join(algorithms.csv_chunks([view])).decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    column = rows[0].index("Traitements du registre RGPD")
+    assert rows[1][column] == "Inscriptions à la cantine (/registre/inscriptions-cantine)"
+    update_register(instance, ADMIN, "agglo", parse_settings({"published": True}))
+    assert shown(instance, ANONYMOUS, "tarif-cantine") == ["inscriptions-cantine"]
+    assert len(register_reads(instance)) == before + 2  # a published register: nothing to log
+
+
+def test_the_register_entry_lists_the_algorithms_its_reader_may_see(
+    instance: Instance, world: dict[str, Any]
+) -> None:
+    processing_world(instance)
+    cite(instance, ADMIN, "tarif-cantine", "inscriptions-cantine")
+    algorithms.set_published(instance, ADMIN, "tarif-cantine", True)
+    cite(instance, ADMIN, "brouillon", "inscriptions-cantine")
+    keeper_view = activity_view(
+        find_activity(instance, world["keeper"], "inscriptions-cantine"),
+        world["keeper"],
+        "",
+        kept=True,
+    )
+    assert [(a["slug"], a["status"]) for a in keeper_view["algorithms"]] == [
+        ("brouillon", "draft"),
+        ("tarif-cantine", "published"),
+    ]
+    sheet = activity_sheet(1, keeper_view)
+    assert [
+        "tarif-cantine",
+        "Algorithme tarif-cantine",
+        "Publiée",
+        "/algorithmes/tarif-cantine",
+    ] in [row.cells for row in sheet.rows]
+    with pytest.raises(NotFoundError):  # an unpublished register: no entry for the public
+        find_activity(instance, ANONYMOUS, "inscriptions-cantine")
+    update_register(instance, ADMIN, "agglo", parse_settings({"published": True}))
+    public = find_activity(instance, ANONYMOUS, "inscriptions-cantine")
+    public_view = activity_view(public, ANONYMOUS, "", kept=False)
+    assert [a["slug"] for a in public_view["algorithms"]] == ["tarif-cantine"]
+    assert "brouillon" not in str(
+        sheets(register_view(get_register(instance, ANONYMOUS, "agglo"), ANONYMOUS, ""))
+    )
+
+
+def test_changing_the_cited_activities_keeps_what_the_editor_cannot_see(
+    instance: Instance, world: dict[str, Any]
+) -> None:
+    processing_world(instance)
+    cite(instance, world["keeper"], "tarif-cantine", "inscriptions-cantine")
+    algorithms.update_algorithm(
+        instance, world["steward"], "tarif-cantine", content={"context": "Nouveau"}, processings=[]
+    )
+    entry = algorithms.get_algorithm(instance, ADMIN, "tarif-cantine")
+    assert [p.slug for p in entry.processings] == [
+        "inscriptions-cantine"
+    ]  # hidden from the steward
+    assert entry.algorithm.revisions[-1].changes == ["context"]
+    algorithms.update_algorithm(
+        instance, world["keeper"], "tarif-cantine", content={}, processings=[]
+    )
+    entry = algorithms.get_algorithm(instance, ADMIN, "tarif-cantine")
+    assert entry.processings == [] and entry.algorithm.revision == 3
+    assert entry.algorithm.revisions[-1].changes == ["processings"]
+    assert entry.algorithm.revisions[-1].content["processings"] == []
+    assert entry.algorithm.revisions[0].content["processings"] != []  # the past is kept
+    write = [d for a, r, d in audit_actions(instance) if a == "write/algorithm"][-1]
+    assert write["changes"] == ["processings"]
+
+
+def register_reads(instance: Instance) -> list[dict[str, Any]]:
+    with instance.db.session() as session:
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
+        return [
+            e.details for e in entries if e.action == "read/register" and "activities" in e.details
+        ]
+
+
+def test_cited_activities_on_each_backend(any_instance: Instance, tmp_path: Path) -> None:
+    """algoregister: the link table both ways and the readers' filter, on SQLite and PostgreSQL."""
+    populate(any_instance, tmp_path)
+    keeper = person(any_instance, "dpo@agglo.fr", "agglo", "dpo")
+    create_activity(any_instance, keeper, "agglo", "facturation", parse_fields({"name": "Fact"}))
+    cite(any_instance, keeper, "publiee", "facturation")
+    algorithms.set_published(any_instance, keeper, "publiee", True)
+    assert shown(any_instance, keeper, "publiee") == ["facturation"]
+    assert shown(any_instance, ANONYMOUS, "publiee") == []
+    (listed,) = algorithms.list_algorithms(any_instance, keeper)
+    assert [p.slug for p in listed.processings] == ["facturation"]
+    activity = find_activity(any_instance, keeper, "facturation")
+    assert [a.slug for a in activity.algorithms] == ["publiee"]

@@ -19,6 +19,12 @@ from socle.core.tokens import create_token
 from socle.core.users import create_user
 from socle.governance import algorithms
 from socle.governance.policy import ADMIN
+from socle.governance.register import (
+    create_activity,
+    parse_fields,
+    parse_settings,
+    update_register,
+)
 from socle.instance import Instance
 from tests.api.conftest import populate
 from tests.governance.test_algorithms import COMPLETE
@@ -177,3 +183,80 @@ def test_the_register_pages_pass_axe(
         violations += blocking(results, path)
     context.close()
     assert violations == []
+
+
+# algoregister: an entry and the RGPD register's activities it cites, both ways ----------------
+
+
+def cite_register(instance: Instance, *, published: bool) -> None:
+    """« facturation » in agglo's register, cited by the published entry and by the draft."""
+    fields = parse_fields({"name": "Facturation de la cantine", "reference": "T-7"})
+    create_activity(instance, ADMIN, "agglo", "facturation", fields)
+    for slug in ("tarif-cantine", "creches"):
+        algorithms.update_algorithm(instance, ADMIN, slug, content={}, processings=["facturation"])
+    update_register(instance, ADMIN, "agglo", parse_settings({"published": published}))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_entries_and_register_activities_link_each_other(
+    site: TestClient, instance: Instance, lang: str
+) -> None:
+    cite_register(instance, published=True)
+    site.cookies.set("lang", lang)
+    entry = site.get("/algorithmes/tarif-cantine").text
+    assert check_page(entry, lang) == []
+    assert 'href="/registre/facturation"' in entry and "(T-7)" in entry
+    activity = site.get("/registre/facturation").text
+    assert check_page(activity, lang) == []
+    assert 'href="/algorithmes/tarif-cantine"' in activity
+    assert "creches" not in activity and "Places en crèche" not in activity  # the draft
+    printed = site.get("/organisations/agglo/registre/impression").text
+    assert "Tarif de la cantine (tarif-cantine)" in html.unescape(printed)
+    titles = {
+        "fr": ("Traitements du registre RGPD", "Algorithmes publics fondés sur ce traitement"),
+        "en": (
+            "Processing activities of the GDPR register",
+            "Public algorithms resting on this processing activity",
+        ),
+    }
+    assert titles[lang][0] in entry and titles[lang][1] in activity
+
+
+def test_an_unpublished_register_entry_is_named_to_its_keepers_only(
+    site: TestClient, instance: Instance
+) -> None:
+    cite_register(instance, published=False)
+    entry = html.unescape(site.get("/algorithmes/tarif-cantine").text)
+    assert "facturation" not in entry and "Facturation" not in entry
+    assert "Aucun traitement du registre RGPD publié n'est cité par cette fiche." in entry
+    user = create_user(instance, "dpo@agglo.fr", PASSWORD)
+    set_membership(instance, "agglo", "dpo@agglo.fr", "dpo")
+    auth = {"Authorization": f"Bearer {create_token(instance, user.id, 't', 'read')[1]}"}
+    assert (
+        'href="/registre/facturation"' in site.get("/algorithmes/tarif-cantine", headers=auth).text
+    )
+    activity = html.unescape(site.get("/registre/facturation", headers=auth).text)
+    assert 'href="/algorithmes/creches"' in activity and "Brouillon" in activity
+
+
+@pytest.mark.browser
+def test_a_visitor_goes_from_an_entry_to_its_register_activity_and_back(
+    page: Page,  # noqa: F811
+    problems: list[str],  # noqa: F811
+    instance: Instance,
+    tmp_path: Path,
+    live_server: Callable[[ASGIApp], str],
+) -> None:
+    populate(instance, tmp_path)
+    register(instance)
+    cite_register(instance, published=True)
+    server = live_server(create_app(instance.settings, instance))
+    page.goto(server + "/algorithmes/tarif-cantine")
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("link", name="Facturation de la cantine", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "Facturation de la cantine"
+    page.get_by_role("link", name="Tarif de la cantine", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "Tarif de la cantine"
+    assert problems == []

@@ -9,7 +9,7 @@ from alembic.migration import MigrationContext
 from socle.instance import Instance
 from socle.storage.tables import Base
 
-HEAD = "0014"
+HEAD = "0016"
 
 
 def test_migrations_create_the_catalog_tables(any_instance: Instance) -> None:
@@ -37,6 +37,7 @@ def test_migrations_create_the_catalog_tables(any_instance: Instance) -> None:
         "processing_registers",
         "processing_activities",
         "processing_datasets",
+        "algorithm_processings",
         "alembic_version",
     } <= tables
 

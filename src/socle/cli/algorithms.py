@@ -25,7 +25,8 @@ File = Annotated[
     typer.Option(
         "--file",
         help="Fiche en JSON ou YAML : un objet dont les clés sont des champs "
-        f"({FIELD_NAMES}) et, au besoin, datasets (liste de jeux).",
+        f"({FIELD_NAMES}) et, au besoin, datasets (liste de jeux) et processings (liste de "
+        "traitements du registre RGPD).",
     ),
 ]
 Sets = Annotated[
@@ -35,6 +36,14 @@ Sets = Annotated[
 Datasets = Annotated[
     list[str] | None,
     typer.Option("--dataset", help="Jeu de données traité, par son identifiant (répétable)."),
+]
+Processings = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--processing",
+        help="Traitement du registre RGPD de l'organisation sur lequel l'algorithme s'appuie, "
+        "par son identifiant (répétable).",
+    ),
 ]
 EVENTS = {
     "created": "création",
@@ -61,10 +70,11 @@ def add(
     file: File = None,
     sets: Sets = None,
     dataset: Datasets = None,
+    processing: Processings = None,
     parameter: Parameters = None,
 ) -> None:
     """Ajouter une fiche au registre, en brouillon (révision 1)."""
-    content, cited = _content(file, sets, parameter)
+    content, cited, activities = _content(file, sets, parameter)
     if name is not None:
         content["name"] = name
     with instance() as inst:
@@ -75,6 +85,7 @@ def add(
             organization=org,
             content=content,
             datasets=[*cited, *(dataset or [])],
+            processings=[*activities, *(processing or [])],
         )
     console.print(f"Fiche « {algorithm.slug} » créée en brouillon (révision 1).")
 
@@ -94,16 +105,27 @@ def update(
     no_datasets: Annotated[
         bool, typer.Option("--no-datasets", help="Ne plus citer aucun jeu de données.")
     ] = False,
+    processing: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--processing",
+            help="Traitement du registre RGPD cité (répétable ; remplace la liste des "
+            "traitements).",
+        ),
+    ] = None,
+    no_processings: Annotated[
+        bool,
+        typer.Option("--no-processings", help="Ne plus citer aucun traitement du registre RGPD."),
+    ] = False,
     parameter: Parameters = None,
 ) -> None:
     """Modifier une fiche : chaque modification est une nouvelle révision datée."""
-    content, cited = _content(file, sets, parameter)
-    datasets: list[str] | None = [*cited, *(dataset or [])] if cited or dataset else None
-    if no_datasets:
-        datasets = []
+    content, cited, activities = _content(file, sets, parameter)
+    datasets = _replacing([*cited, *(dataset or [])], no_datasets)
+    processings = _replacing([*activities, *(processing or [])], no_processings)
     with instance() as inst:
         algorithm = algorithms.update_algorithm(
-            inst, ADMIN, slug, content=content, datasets=datasets
+            inst, ADMIN, slug, content=content, datasets=datasets, processings=processings
         )
     console.print(f"Fiche « {slug} » modifiée (révision {algorithm.revision}).")
 
@@ -162,8 +184,9 @@ def show(slug: Annotated[str, typer.Argument(help="Identifiant de la fiche.")]) 
         if field.name == "parameters":
             value = "\n".join(f"  - {algorithms.parameter_text(p)}" for p in value) or None
         console.print(f"[bold]{field.label}[/] : {value or '—'}", highlight=False)
-    cited = ", ".join(d["slug"] for d in view["datasets"]) or "—"
-    console.print(f"[bold]{algorithms.LABELS_FR['datasets']}[/] : {cited}", highlight=False)
+    for name in ("datasets", "processings"):
+        cited = ", ".join(link["slug"] for link in view[name]) or "—"
+        console.print(f"[bold]{algorithms.LABELS_FR[name]}[/] : {cited}", highlight=False)
     table = Table("Révision", "Date", "Événement", "Auteur", "Champs modifiés")
     for r in algorithms.revisions_view(entry):
         labels = ", ".join(r["changes_labels"])
@@ -201,12 +224,12 @@ def export(
 
 def _content(
     file: Path | None, sets: list[str] | None, parameters: list[str] | None
-) -> tuple[dict[str, Any], list[str]]:
-    """Fields from the file, then ``--set`` and ``--parameter``; and the datasets the file cites."""
+) -> tuple[dict[str, Any], list[str], list[str]]:
+    """Fields from the file, then ``--set`` and ``--parameter``; and the datasets and processing
+    activities the file cites."""
     content: dict[str, Any] = _read(file) if file is not None else {}
-    cited = content.pop("datasets", None) or []
-    if not isinstance(cited, list) or not all(isinstance(s, str) for s in cited):
-        raise InputError("datasets : liste d'identifiants de jeux de données attendue")
+    cited = _slugs(content.pop("datasets", None), "datasets", "jeux de données")
+    activities = _slugs(content.pop("processings", None), "processings", "traitements")
     for item in sets or []:
         key, sep, value = item.partition("=")
         if not sep:
@@ -214,7 +237,20 @@ def _content(
         content[key.strip()] = value
     if parameters:
         content["parameters"] = [algorithms.parse_parameter(p) for p in parameters]
-    return content, cited
+    return content, cited, activities
+
+
+def _slugs(value: Any, key: str, what: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
+        raise InputError(f"{key} : liste d'identifiants de {what} attendue")
+    return value
+
+
+def _replacing(slugs: list[str], none: bool) -> list[str] | None:
+    """The new list of links given to ``update`` (None: unchanged; ``none``: empty it)."""
+    return [] if none else slugs or None
 
 
 def _read(file: Path) -> dict[str, Any]:

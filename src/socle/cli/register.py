@@ -181,6 +181,8 @@ def show(entry: Entry) -> None:
         _line(f"Données : {c['label']}{flag} — effacement : {c['retention'] or '?'}")
     _line(f"Destinataires : {', '.join(view['recipients']) or '—'}")
     _line(f"Jeux de données : {', '.join(d['slug'] for d in view['datasets']) or '—'}")
+    cited_by = ", ".join(f"{a['slug']} ({a['status_label']})" for a in view["algorithms"])
+    _line(f"Algorithmes publics qui s'appuient sur ce traitement : {cited_by or '—'}")
     dpia = view["dpia"]
     verdict = "AIPD requise" if dpia["required"] else "AIPD non requise"
     console.print(f"[bold]{verdict}[/] — statut : {dpia['status_label']}")

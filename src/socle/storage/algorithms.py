@@ -2,8 +2,9 @@
 
 An entry belongs to an organization and is a draft until published. Every change writes a
 numbered revision holding the whole entry as it then stood, so the history can be shown and
-any past state read back. Other registers link to entries through their own link tables
-(``algorithm_id`` referencing ``algorithms.id``), as ``algorithm_datasets`` does for datasets.
+any past state read back. An entry cites catalog datasets (``algorithm_datasets``) and the
+processing activities of the RGPD register its data go through (``algorithm_processings``,
+indexed both ways: a register entry lists the algorithms citing it).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from socle.storage.register import ProcessingActivity
 from socle.storage.tables import Base, Dataset, Organization, new_id, utcnow
 
 algorithm_datasets = Table(
@@ -21,6 +23,17 @@ algorithm_datasets = Table(
     Base.metadata,
     Column("algorithm_id", ForeignKey("algorithms.id", ondelete="CASCADE"), primary_key=True),
     Column("dataset_id", ForeignKey("datasets.id", ondelete="CASCADE"), primary_key=True),
+)
+algorithm_processings = Table(
+    "algorithm_processings",
+    Base.metadata,
+    Column("algorithm_id", ForeignKey("algorithms.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "processing_id",
+        ForeignKey("processing_activities.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
 )
 
 
@@ -65,6 +78,11 @@ class Algorithm(Base):
 
     organization: Mapped[Organization] = relationship()
     datasets: Mapped[list[Dataset]] = relationship(secondary=algorithm_datasets)
+    processings: Mapped[list[ProcessingActivity]] = relationship(
+        secondary=algorithm_processings,
+        back_populates="algorithms",
+        order_by=ProcessingActivity.name,
+    )
     revisions: Mapped[list[AlgorithmRevision]] = relationship(
         back_populates="algorithm",
         order_by="AlgorithmRevision.number",
@@ -89,6 +107,6 @@ class AlgorithmRevision(Base):
     author: Mapped[str] = mapped_column(String(200))
     event: Mapped[str] = mapped_column(String(20))  # created | edited | published | withdrawn
     changes: Mapped[list[str]] = mapped_column(default=list)  # names of the changed fields
-    content: Mapped[dict[str, Any]] = mapped_column(default=dict)  # fields, status, dataset ids
+    content: Mapped[dict[str, Any]] = mapped_column(default=dict)  # fields, status, link ids
 
     algorithm: Mapped[Algorithm] = relationship(back_populates="revisions")

@@ -9,12 +9,15 @@ documents are JSON, like the catalog's.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from socle.storage.tables import Base, Dataset, Organization, new_id, utcnow
+
+if TYPE_CHECKING:
+    from socle.storage.algorithms import Algorithm
 
 processing_datasets = Table(
     "processing_datasets",
@@ -91,4 +94,8 @@ class ProcessingActivity(Base):
     organization: Mapped[Organization] = relationship()
     datasets: Mapped[list[Dataset]] = relationship(
         secondary=processing_datasets, order_by=Dataset.slug
+    )
+    # The public algorithms whose decisions rest on this activity (storage.algorithms).
+    algorithms: Mapped[list[Algorithm]] = relationship(
+        secondary="algorithm_processings", back_populates="processings", order_by="Algorithm.name"
     )

@@ -32,6 +32,14 @@ def can_keep(principal: Principal, organization_id: str, *, write: bool) -> bool
     )
 
 
+def visible(principal: Principal, algorithm: Algorithm) -> bool:
+    """Whether ``principal`` sees this entry: published, or a draft they keep (``visible_clause``
+    for an entry already loaded, e.g. one citing a register entry)."""
+    return algorithm.status == PUBLISHED or can_keep(
+        principal, algorithm.organization_id, write=False
+    )
+
+
 def visible_clause(principal: Principal) -> ColumnElement[bool]:
     """SQL condition on ``Algorithm``: published entries, and the drafts ``principal`` keeps."""
     published = Algorithm.status == PUBLISHED

@@ -41,6 +41,7 @@ LABELS_FR: dict[str, str] = {
     "source_code_url": "Code source",
     "documentation_url": "Documentation",
     "datasets": "Jeux de données traités",
+    "processings": "Traitements du registre RGPD",
     "full": "Décision entièrement automatisée",
     "aid": "Aide à la décision (une personne décide)",
     "external": "Externe (usagers, entreprises, associations…)",

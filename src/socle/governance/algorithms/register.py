@@ -2,7 +2,9 @@
 numbered revision and an audit entry; reads that show drafts only to their keepers.
 
 The datasets an entry cites are shown to a reader through the policy: a published entry
-citing an internal dataset lists it only for those who may read that dataset.
+citing an internal dataset lists it only for those who may read that dataset. Likewise the
+processing activities of the RGPD register it cites (its own organization's): a reader sees
+one only if that register is published or kept by them (governance.register decides).
 """
 
 from __future__ import annotations
@@ -26,11 +28,14 @@ from socle.governance.algorithms.fields import (
     parse_content,
 )
 from socle.governance.policy import Action, Principal, decide, require
+from socle.governance.register import find_activity, visible_activities
 from socle.instance import Instance
 from socle.storage.algorithms import Algorithm, AlgorithmRevision
+from socle.storage.register import ProcessingActivity
 from socle.storage.tables import Dataset, Organization, utcnow
 
 MAX_DATASETS = 50
+MAX_PROCESSINGS = 50
 
 
 @dataclass
@@ -39,6 +44,7 @@ class AlgorithmEntry:
 
     algorithm: Algorithm
     datasets: list[Dataset]  # the cited datasets this reader may read
+    processings: list[ProcessingActivity]  # the cited register entries this reader may see
     keeper: bool  # the reader keeps this register: sees drafts and who changed what
 
 
@@ -50,8 +56,10 @@ def add_algorithm(
     organization: str,
     content: dict[str, Any],
     datasets: Iterable[str] = (),
+    processings: Iterable[str] = (),
 ) -> Algorithm:
-    """A new draft entry of ``organization``'s register (revision 1)."""
+    """A new draft entry of ``organization``'s register (revision 1), citing catalog datasets
+    and processing activities of the organization's RGPD register (by slug or id)."""
     check_slug(slug)
     values = parse_content(content)
     if not values.get("name"):
@@ -63,14 +71,19 @@ def add_algorithm(
         _check_keeper(instance, principal, org.id, {"algorithm": slug, "organization": org.slug})
         if session.scalar(select(Algorithm.id).where(Algorithm.slug == slug)):
             raise ConflictError(f"L'algorithme « {slug} » existe déjà")
+        activities = _processings(instance, session, principal, org.id, processings)
         algorithm = Algorithm(slug=slug, organization=org, status=DRAFT, parameters=[])
         for name, value in values.items():
             setattr(algorithm, name, value)
         cited = _cited(session, principal, datasets)
         algorithm.datasets = cited
+        algorithm.processings = activities
         session.add(algorithm)
         filled = [f.name for f in FIELDS if values.get(f.name)]
-        _revise(session, principal, algorithm, "created", filled + (["datasets"] if cited else []))
+        filled += [
+            name for name, links in (("datasets", cited), ("processings", activities)) if links
+        ]
+        _revise(session, principal, algorithm, "created", filled)
     return algorithm
 
 
@@ -81,16 +94,27 @@ def update_algorithm(
     *,
     content: dict[str, Any],
     datasets: Iterable[str] | None = None,
+    processings: Iterable[str] | None = None,
 ) -> Algorithm:
-    """Change some fields (and, if given, the whole list of cited datasets): a new revision."""
+    """Change some fields (and, if given, the whole list of cited datasets or of cited
+    processing activities): a new revision. Cited activities the editor may not see stay."""
     values = parse_content(content)
     with instance.db.session() as session:
         algorithm = _kept(instance, session, principal, slug)
+        activities = None
+        if processings is not None:  # looked up before any change is pending in ``session``
+            activities = _processings(
+                instance, session, principal, algorithm.organization_id, processings
+            )
         before = snapshot(algorithm)
         for name, value in values.items():
             setattr(algorithm, name, value)
         if datasets is not None:
             algorithm.datasets = _cited(session, principal, datasets)
+        if activities is not None:
+            seen = visible_activities(session, principal, algorithm.processings, audited=False)
+            unseen = [p for p in algorithm.processings if p not in seen]
+            algorithm.processings = list(dict.fromkeys([*activities, *unseen]))
         after = snapshot(algorithm)
         changes = [key for key in after if after[key] != before[key]]
         if not changes:
@@ -149,7 +173,7 @@ def list_algorithms(
         found = session.scalars(
             query.order_by(Organization.name, Algorithm.name, Algorithm.slug)
         ).all()
-        return [_entry(principal, a) for a in found]
+        return _entries(session, principal, list(found))
 
 
 def get_algorithm(instance: Instance, principal: Principal, slug: str) -> AlgorithmEntry:
@@ -163,27 +187,44 @@ def get_algorithm(instance: Instance, principal: Principal, slug: str) -> Algori
             _log_draft_read(instance, principal, algorithm, allowed)
             if not allowed:
                 raise NotFoundError(f"Algorithme « {slug} » introuvable")
-        return _entry(principal, algorithm)
+        return _entries(session, principal, [algorithm])[0]
 
 
 def snapshot(algorithm: Algorithm) -> dict[str, Any]:
-    """The entry's content as a revision keeps it (datasets by id: their names may change)."""
+    """The entry's content as a revision keeps it (datasets and processing activities by id:
+    their names may change)."""
     content = {f.name: getattr(algorithm, f.name) for f in FIELDS}
     content["parameters"] = [dict(p) for p in algorithm.parameters or []]
     content["datasets"] = sorted(d.id for d in algorithm.datasets)
+    content["processings"] = sorted(p.id for p in algorithm.processings)
     content["status"] = algorithm.status
     return content
 
 
-def _entry(principal: Principal, algorithm: Algorithm) -> AlgorithmEntry:
-    visible = [d for d in algorithm.datasets if decide(principal, Action.READ, d).allowed]
-    keeper = can_keep(principal, algorithm.organization_id, write=False)
-    return AlgorithmEntry(algorithm, sorted(visible, key=lambda d: d.title.lower()), keeper)
+def _entries(
+    session: Session, principal: Principal, found: list[Algorithm]
+) -> list[AlgorithmEntry]:
+    """Each entry as ``principal`` sees it; the register entries shown are checked at once."""
+    seen = set(visible_activities(session, principal, [p for a in found for p in a.processings]))
+    entries = []
+    for algorithm in found:
+        visible = [d for d in algorithm.datasets if decide(principal, Action.READ, d).allowed]
+        entries.append(
+            AlgorithmEntry(
+                algorithm,
+                sorted(visible, key=lambda d: d.title.lower()),
+                [p for p in algorithm.processings if p in seen],
+                can_keep(principal, algorithm.organization_id, write=False),
+            )
+        )
+    return entries
 
 
 def _loaded(*, revisions: bool = True) -> Select[Algorithm]:
     query = select(Algorithm).options(
-        selectinload(Algorithm.organization), selectinload(Algorithm.datasets)
+        selectinload(Algorithm.organization),
+        selectinload(Algorithm.datasets),
+        selectinload(Algorithm.processings).selectinload(ProcessingActivity.organization),
     )
     return query.options(selectinload(Algorithm.revisions)) if revisions else query
 
@@ -236,6 +277,30 @@ def _cited(session: Session, principal: Principal, slugs: Iterable[str]) -> list
         require(principal, Action.READ, dataset)
         cited.append(dataset)
     return cited
+
+
+def _processings(
+    instance: Instance,
+    session: Session,
+    principal: Principal,
+    organization_id: str,
+    references: Iterable[str],
+) -> list[ProcessingActivity]:
+    """The processing activities named (slug or id), each of the entry's organization and
+    visible to the editor: the register's own look-up decides, hidden ones are missing."""
+    unique = list(dict.fromkeys(r.strip() for r in references if r.strip()))
+    if len(unique) > MAX_PROCESSINGS:
+        raise InputError(f"{LABELS_FR['processings']} : {MAX_PROCESSINGS} au plus")
+    cited: dict[str, ProcessingActivity] = {}  # by id: a slug and an id may name the same
+    for reference in unique:
+        found = find_activity(instance, principal, reference, audited=False)
+        if found.organization_id != organization_id:
+            raise InputError(
+                f"Le traitement « {reference} » est au registre d'une autre organisation : "
+                "une fiche ne cite que les traitements de sa propre organisation"
+            )
+        cited[found.id] = session.get_one(ProcessingActivity, found.id)
+    return list(cited.values())
 
 
 def _revise(

@@ -1,7 +1,9 @@
 """The register as readers get it: one JSON view shared by the API, the portal and the CLI,
 and the CSV export (the same fields, one row per entry).
 
-A revision's author is shown to the register's keepers only: it names an agent.
+A revision's author is shown to the register's keepers only: it names an agent. The
+datasets and processing activities listed are those the entry's reader may see
+(``AlgorithmEntry``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from socle.core.views import dataset_link, utc_iso
 from socle.governance.algorithms.fields import FIELDS, LABELS_FR
 from socle.governance.algorithms.register import AlgorithmEntry
 from socle.storage.algorithms import AlgorithmRevision
+from socle.storage.register import ProcessingActivity
 
 LABELLED = ("automation", "decision_scope", "kind")  # coded values with a French label
 
@@ -32,6 +35,7 @@ def algorithm_view(entry: AlgorithmEntry, base: str) -> dict[str, Any]:
         view[f"{name}_label"] = LABELS_FR.get(view[name] or "")
     view["parameters"] = [dict(p) for p in algorithm.parameters or []]
     view["datasets"] = [dataset_link(d, base) for d in entry.datasets]
+    view["processings"] = [_processing_link(p, base) for p in entry.processings]
     view.update(
         {
             "revision": algorithm.revision,
@@ -51,9 +55,10 @@ def revisions_view(entry: AlgorithmEntry) -> list[dict[str, Any]]:
 
 def csv_chunks(views: Iterable[dict[str, Any]]) -> Iterator[bytes]:
     """CSV for French spreadsheets (see :mod:`socle.core.csvexport`), French headers, a chunk
-    per entry. Lists (parameters, datasets) are joined with `` | ``."""
+    per entry. Lists (parameters, datasets, processing activities) are joined with `` | ``."""
     header = ["Identifiant", "Administration", "Statut", "Date de mise à jour", "Révision"]
-    header += [f.label for f in FIELDS] + [LABELS_FR["datasets"], "Fiche"]
+    header += [f.label for f in FIELDS] + [LABELS_FR["datasets"], LABELS_FR["processings"]]
+    header.append("Fiche")
     return spreadsheet_csv(header, (_row(view) for view in views))
 
 
@@ -62,6 +67,7 @@ def _row(view: dict[str, Any]) -> list[Any]:
     cells += [view["updated_at"][:10], view["revision"]]
     cells += [_cell(view, field.name) for field in FIELDS]
     cells.append(" | ".join(f"{d['title']} ({d['page']})" for d in view["datasets"]))
+    cells.append(" | ".join(f"{p['name']} ({p['page']})" for p in view["processings"]))
     cells.append(view["page"])
     return cells
 
@@ -94,3 +100,13 @@ def _revision_view(revision: AlgorithmRevision, keeper: bool) -> dict[str, Any]:
     if keeper:
         view["author"] = revision.author
     return view
+
+
+def _processing_link(activity: ProcessingActivity, base: str) -> dict[str, str]:
+    return {
+        "slug": activity.slug,
+        "name": activity.name,
+        "reference": activity.reference,
+        "page": f"{base}/registre/{activity.slug}",
+        "api": f"{base}/api/v1/register/{activity.slug}",
+    }

@@ -16,6 +16,7 @@ from socle.governance.register.activities import (
     set_dpia_status,
     unlink_dataset,
     update_activity,
+    visible_activities,
 )
 from socle.governance.register.dpia import Assessment, assess
 from socle.governance.register.fields import ActivityFields, parse_fields
@@ -45,4 +46,5 @@ __all__ = [
     "unlink_dataset",
     "update_activity",
     "update_register",
+    "visible_activities",
 ]

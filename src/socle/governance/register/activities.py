@@ -2,7 +2,8 @@
 edits, look-up, datasets linked to them and the DPIA's workflow. Every change is audited.
 
 :func:`find_activity` is the look-up other registers use (the algorithm register links its
-entries to processing activities by id or slug).
+entries to processing activities by id or slug), :func:`visible_activities` the same rule
+for the activities they show.
 """
 
 from __future__ import annotations
@@ -103,6 +104,42 @@ def find_activity(
             return activity
         refused(instance.db, principal, "read/register", activity=reference)
         raise NotFoundError(f"Traitement « {reference} » introuvable")
+
+
+def visible_activities(
+    session: Session,
+    principal: Principal,
+    activities: list[ProcessingActivity],
+    *,
+    audited: bool = True,
+) -> list[ProcessingActivity]:
+    """Those of ``activities`` that ``principal`` may see (find_activity's rule, for many at
+    once): their register is published or kept by ``principal``. Showing unpublished ones is
+    a read of their register, logged in ``session`` (``audited``)."""
+    if not activities:
+        return []
+    organizations = {a.organization_id for a in activities}
+    published = set(
+        session.scalars(
+            select(ProcessingRegister.organization_id).where(
+                ProcessingRegister.published,
+                ProcessingRegister.organization_id.in_(sorted(organizations)),
+            )
+        )
+    )
+    shown = [
+        a
+        for a in activities
+        if a.organization_id in published or keeps(principal, a.organization_id)
+    ]
+    unpublished = [a for a in shown if a.organization_id not in published]
+    if unpublished and audited:
+        organization = ", ".join(sorted({a.organization.slug for a in unpublished}))
+        logged(
+            session, principal, "read/register", organization,
+            activities=sorted({a.slug for a in unpublished}),
+        )  # fmt: skip
+    return shown
 
 
 def list_activities(
@@ -232,6 +269,7 @@ def _loaded() -> Select[ProcessingActivity]:
     return select(ProcessingActivity).options(
         selectinload(ProcessingActivity.organization),
         selectinload(ProcessingActivity.datasets),
+        selectinload(ProcessingActivity.algorithms),
     )
 
 

@@ -103,6 +103,9 @@ def activity_sheet(number: int, activity: dict[str, Any]) -> Sheet:
     sheet.heading("Jeux de données du catalogue")
     for d in activity["datasets"]:
         sheet.add(d["slug"], d["title"], d["portal"])
+    sheet.heading("Algorithmes publics fondés sur ce traitement")
+    for a in activity["algorithms"]:
+        sheet.add(a["slug"], a["name"], a["status_label"], a["portal"])
     _dpia(sheet, activity["dpia"])
     return sheet
 

@@ -3,7 +3,9 @@
 The public view (a published register seen by someone who does not keep it) leaves out the
 internal contact of each activity, its security measures, the details of its DPIA and the
 DPO's name and phone: they help no one outside and some would help an attacker. Linked
-datasets are listed only if the viewer may read them (the one door decides).
+datasets are listed only if the viewer may read them (the one door decides), and the public
+algorithms citing an activity only if the viewer may see them (published entries, and the
+drafts of the algorithm registers they keep).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from socle.core.views import utc_iso
+from socle.governance.algorithms.access import visible
+from socle.governance.algorithms.fields import LABELS_FR
 from socle.governance.policy import Action, Principal, decide
 from socle.governance.register.dpia import (
     CNIL_MANDATORY_TYPES,
@@ -85,6 +89,18 @@ def activity_view(
             }
             for d in activity.datasets
             if decide(principal, Action.READ, d).allowed
+        ],
+        "algorithms": [
+            {
+                "slug": a.slug,
+                "name": a.name,
+                "status": a.status,
+                "status_label": LABELS_FR[a.status],
+                "portal": f"{base_url}/algorithmes/{a.slug}",
+                "api": f"{base_url}/api/v1/algorithms/{a.slug}",
+            }
+            for a in activity.algorithms
+            if visible(principal, a)
         ],
         "dpia": {
             "required": assessment.required,
