@@ -75,10 +75,8 @@ def load_demo(instance: Instance, console: Console | None = None) -> list[str]:
     if not todo and not declared:
         console.print("Territoire de démonstration déjà chargé.")
         return []
-    console.print(
-        f"Territoire de démonstration chargé : {len(todo)} jeux de données"
-        + (f", {', '.join(declared)}." if declared else ".")
-    )
+    added = ([f"{len(todo)} jeux de données"] if todo else []) + declared
+    console.print(f"Territoire de démonstration chargé : {', '.join(added)}.")
     return [d.slug for d in todo]
 
 
