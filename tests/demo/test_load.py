@@ -11,11 +11,14 @@ from sqlalchemy import func, select
 from socle.core import catalog, versions
 from socle.core.agreements import active_on, get_agreement
 from socle.core.deliveries import obligations_for
+from socle.core.records import read_records
 from socle.demo import demo_datasets, demo_organization
 from socle.demo.algorithms import ALGORITHMS
+from socle.demo.anonymised import OUTPUT
 from socle.demo.load import load_demo
 from socle.demo.partner import AGREEMENT, PARTNER
 from socle.demo.register import ACTIVITIES
+from socle.engine.records import RecordQuery
 from socle.governance import audit
 from socle.governance.algorithms import list_algorithms
 from socle.governance.audit import AuditFilters
@@ -33,7 +36,8 @@ def test_load_demo_twice(instance: Instance) -> None:
     for dataset in demo_datasets():
         assert [v.number for v in versions.list_versions(instance, ADMIN, dataset.slug)] == [2, 1]
     public = catalog.search(instance, ANONYMOUS, page_size=100)
-    assert public.total_count == len([d for d in demo_datasets() if d.access == "public"])
+    published = [d.slug for d in demo_datasets() if d.access == "public"] + [OUTPUT]
+    assert sorted(e.dataset.slug for e in public.entries) == sorted(published)
 
     counters = catalog.get_entry(instance, ANONYMOUS, "comptages-velos-voitures")
     assert counters.latest is not None and counters.latest.row_count > 150_000
@@ -66,7 +70,8 @@ def test_load_demo_declares_its_governance(instance: Instance) -> None:
     activities = {a.slug: a for a in published.activities}
     assert set(activities) == {a.slug for a in ACTIVITIES}
     linked = {d.slug for a in activities.values() for d in a.datasets}
-    assert linked == {"subventions-associations", "parc-vehicules"}
+    personal = {"subventions-associations", "parc-vehicules", "demandes-places-creche"}
+    assert linked == personal | {OUTPUT}  # the aggregate inherits its source's activity
     creche = activities["places-en-creche"]
     assert creche.dpia_status == "in_progress"
     assert assess(creche.dpia_criteria, creche.dpia_cnil_types).required
@@ -81,6 +86,12 @@ def test_load_demo_declares_its_governance(instance: Instance) -> None:
     assert row.status == "on_time" and row.next_due_on == date(2026, 1, 31)
     assert row.latest is not None and row.latest.valid and row.latest.version.number == 2
     assert obligations_for(instance, agreement, today=date(2026, 2, 1))[0].status == "missing"
+
+    aggregate = catalog.get_entry(instance, ANONYMOUS, OUTPUT)
+    assert aggregate.dataset.personal_data  # its source's flag, opened by its lineage
+    counts = read_records(instance, ANONYMOUS, OUTPUT, RecordQuery(limit=100)).results
+    assert counts and min(r["demandes"] for r in counts) >= 11  # statistical secrecy
+    assert sum(r["demandes"] for r in counts) < 900  # small cells suppressed
 
     subsidies = catalog.get_entry(instance, ADMIN, "subventions-associations")
     assert subsidies.dataset.retention == {"period": "P10Y", "date_column": "dateConvention"}

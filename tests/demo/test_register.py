@@ -15,7 +15,12 @@ DATASETS = {d.slug: d for d in demo_datasets()}
 def test_sheets_are_valid(activity: DemoActivity) -> None:
     fields = parse_fields(activity.fields)
     assert fields.name and fields.purpose and fields.legal_basis and fields.data_categories
-    assert all(DATASETS[slug].access == "internal" for slug in activity.datasets)
+    assert all(DATASETS[slug].access != "public" for slug in activity.datasets)
+
+
+def test_every_personal_dataset_is_in_the_register() -> None:
+    linked = {slug for a in ACTIVITIES for slug in a.datasets}
+    assert {d.slug for d in DATASETS.values() if d.personal_data} <= linked
 
 
 def test_one_dpia_in_progress_where_one_is_required() -> None:

@@ -3,7 +3,8 @@
 Each dataset is ingested twice (its two variants), so that version history and diffs show
 from the start; the public lighting inventory's second variant arrives as the delivery of
 the lighting contractor under its agreement (demo.partner). Then what the authority declares
-about its data: its RGPD register, its algorithm register, a retention rule. Loading again
+about its data: its RGPD register, an anonymised aggregate of its personal dataset, its
+algorithm register, a retention rule. Loading again
 only adds what is missing: a no-op once everything is there.
 """
 
@@ -21,6 +22,7 @@ from socle.core.schemas import add_schema
 from socle.core.versions import add_version
 from socle.demo import DemoDataset, demo_datasets, demo_organization
 from socle.demo.algorithms import load_algorithms
+from socle.demo.anonymised import load_anonymised
 from socle.demo.partner import DELIVERED, deliver_inventory, load_partner
 from socle.demo.register import load_register
 from socle.governance.policy import ADMIN
@@ -92,6 +94,8 @@ def _declare(instance: Instance, org_slug: str) -> list[str]:
         added.append("1 convention de partenariat")
     if activities := load_register(instance, org_slug):
         added.append(f"{activities} traitements au registre RGPD")
+    if load_anonymised(instance):
+        added.append("1 agrégat anonymisé")
     if algorithms := load_algorithms(instance, org_slug):
         added.append(f"{algorithms} algorithmes publiés")
     with instance.db.session() as session:

@@ -1,6 +1,6 @@
 """The demo authority's RGPD register of processing activities, published on the portal:
-its contacts and three activities — two holding the data of its internal datasets, one (the
-crèche places) whose DPIA is in progress.
+its contacts and three activities holding the data of its internal and personal datasets,
+one of them (the crèche places) with its DPIA in progress.
 """
 
 from __future__ import annotations
@@ -145,6 +145,7 @@ ACTIVITIES = (
     ),
     DemoActivity(
         slug="places-en-creche",
+        datasets=("demandes-places-creche",),
         dpia="in_progress",
         fields={
             "name": "Inscriptions en crèche et attribution des places",
