@@ -74,7 +74,8 @@ def _campaign(
     weights = [c.population for c in COMMUNES]
     communes = draw.choice(len(COMMUNES), size=count, p=[w / sum(weights) for w in weights])
     span = (last - first).days
-    rows = []
+    rows: list[list[object]] = []
+    ranks: list[tuple[int, str]] = []  # minus the score, then the date: the ranking order
     for index in range(count):
         commune = COMMUNES[int(communes[index])]
         applied = first + dt.timedelta(days=int(draw.integers(0, span + 1)))
@@ -86,6 +87,7 @@ def _campaign(
         quotient = int(draw.gamma(4.0, 260.0)) if draw.random() > 0.06 else None
         months_waiting = min(10, (last - applied).days // 30)
         score = 30 + ACTIVITIES[activity] + 15 * sibling + 25 * disability + months_waiting
+        ranks.append((-score, applied.isoformat()))
         rows.append(
             [
                 f"PE-{applied.year}-{offset + index + 1:04d}",
@@ -101,7 +103,7 @@ def _campaign(
                 score,
             ]
         )
-    ranked = sorted(range(count), key=lambda i: (-int(rows[i][10]), rows[i][1]))
+    ranked = sorted(range(count), key=ranks.__getitem__)
     admitted = set(ranked[: round(count * places)])
     for index, row in enumerate(rows):
         row.append("place attribuée" if index in admitted else "liste d'attente")
