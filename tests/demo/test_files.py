@@ -294,3 +294,17 @@ def test_fleet_is_an_opendocument_spreadsheet(files: Files) -> None:
     assert sum(r[10] == "Vendu en 2024" for r in rows) == 2
     assert sum(r[10] == "Vendu en 2024" for r in second) == 0
     assert sum(r[10] == "Livré en décembre 2024" for r in second) == 3
+
+
+def test_nursery_applications_hold_no_names(files: Files) -> None:
+    first = csv_rows(files[1]["demandes-places-creche"], "utf-8", ";")
+    second = csv_rows(files[2]["demandes-places-creche"], "utf-8", ";")
+    assert (len(first), len(second)) == (520, 900) and second[:520] == first
+    assert {r["code_insee_residence"] for r in second} <= set(INSEE_CODES)
+    files_numbers = [r["numero_dossier"] for r in second]
+    assert len(set(files_numbers)) == len(files_numbers)
+    assert any(r["date_naissance_enfant"] == "" for r in first)  # not yet born
+    assert any(r["quotient_familial"] == "" for r in first)  # consultation refused
+    admitted = [int(r["score"]) for r in first if r["decision"] == "place attribuée"]
+    waiting = [int(r["score"]) for r in first if r["decision"] == "liste d'attente"]
+    assert len(admitted) == round(520 * 0.45) and min(admitted) >= max(waiting)

@@ -16,7 +16,14 @@ def test_enough_datasets_mostly_public() -> None:
     access = [d.access for d in DATASETS]
     assert len(DATASETS) >= 8
     assert 1 <= access.count("internal") <= 2
-    assert access.count("public") == len(DATASETS) - access.count("internal")
+    assert access.count("restricted") == 1
+    assert access.count("public") == len(DATASETS) - 1 - access.count("internal")
+
+
+def test_personal_data_is_restricted() -> None:
+    personal = [d for d in DATASETS if d.personal_data]
+    assert [d.access for d in personal] == ["restricted"]
+    assert personal[0].metadata().personal_data is True
 
 
 def test_slugs_and_filenames_are_unique() -> None:

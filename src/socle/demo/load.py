@@ -1,7 +1,11 @@
 """Loading the demo territory into an instance, through the same services as any user.
 
 Each dataset is ingested twice (its two variants), so that version history and diffs show
-from the start. Loading again is a no-op once every demo dataset has its two versions.
+from the start; the public lighting inventory's second variant arrives as the delivery of
+the lighting contractor under its agreement (demo.partner). Then what the authority declares
+about its data: its RGPD register, an anonymised aggregate of its personal dataset, its
+algorithm register, a retention rule. Loading again
+only adds what is missing: a no-op once everything is there.
 """
 
 from __future__ import annotations
@@ -17,11 +21,19 @@ from socle.core.organizations import create_organization
 from socle.core.schemas import add_schema
 from socle.core.versions import add_version
 from socle.demo import DemoDataset, demo_datasets, demo_organization
+from socle.demo.algorithms import load_algorithms
+from socle.demo.anonymised import load_anonymised
+from socle.demo.partner import DELIVERED, deliver_inventory, load_partner
+from socle.demo.register import load_register
 from socle.governance.policy import ADMIN
+from socle.governance.retention.rules import RetentionRule
+from socle.governance.retention.setting import set_rule
 from socle.instance import Instance
 from socle.storage.tables import Dataset, Organization, Version
 
 VARIANTS = (1, 2)
+# Kept ten years from the agreement's date, as the accounting documents they justify.
+RETENTION = {"subventions-associations": RetentionRule(period="P10Y", date_column="dateConvention")}
 
 
 def load_demo(instance: Instance, console: Console | None = None) -> list[str]:
@@ -49,17 +61,52 @@ def load_demo(instance: Instance, console: Console | None = None) -> list[str]:
             website=org.website,
         )
     todo = [d for d in datasets if counts.get(d.slug, 0) < len(VARIANTS)]
-    if not todo:
+    with tempfile.TemporaryDirectory(prefix="socle-demo-") as tmp, Progress(console=console) as bar:
+        task = bar.add_task("Chargement du territoire de démonstration", total=len(todo) * 2 + 1)
+        for variant in VARIANTS:
+            for dataset in todo:
+                if counts.get(dataset.slug, 0) < variant and not _delivered(dataset, variant):
+                    _ingest(instance, org.slug, dataset, Path(tmp) / str(variant), variant)
+                    bar.advance(task)
+        declared = _declare(instance, org.slug)
+        for dataset in todo:
+            if _delivered(dataset, 2) and counts.get(dataset.slug, 0) < 2:
+                deliver_inventory(instance, dataset, Path(tmp) / "livraison")
+                bar.advance(task)
+        bar.advance(task)
+    if not todo and not declared:
         console.print("Territoire de démonstration déjà chargé.")
         return []
-    with tempfile.TemporaryDirectory(prefix="socle-demo-") as tmp, Progress(console=console) as bar:
-        task = bar.add_task("Chargement du territoire de démonstration", total=len(todo) * 2)
-        for dataset in todo:
-            for variant in VARIANTS[counts.get(dataset.slug, 0) :]:
-                _ingest(instance, org.slug, dataset, Path(tmp) / str(variant), variant)
-                bar.advance(task)
-    console.print(f"Territoire de démonstration chargé : {len(todo)} jeux de données.")
+    added = ([f"{len(todo)} jeux de données"] if todo else []) + declared
+    console.print(f"Territoire de démonstration chargé : {', '.join(added)}.")
     return [d.slug for d in todo]
+
+
+def _delivered(dataset: DemoDataset, variant: int) -> bool:
+    """Whether this variant comes as the partner's delivery rather than an ingest."""
+    return dataset.slug == DELIVERED and variant == 2
+
+
+def _declare(instance: Instance, org_slug: str) -> list[str]:
+    """The governance the authority declares, what is missing of it; what was added."""
+    added = []
+    if load_partner(instance, org_slug):
+        added.append("1 convention de partenariat")
+    if activities := load_register(instance, org_slug):
+        added.append(f"{activities} traitements au registre RGPD")
+    if load_anonymised(instance):
+        added.append("1 agrégat anonymisé")
+    if algorithms := load_algorithms(instance, org_slug):
+        added.append(f"{algorithms} algorithmes publiés")
+    with instance.db.session() as session:
+        unset = session.scalars(
+            select(Dataset.slug).where(Dataset.slug.in_(RETENTION), Dataset.retention.is_(None))
+        ).all()
+    for slug in unset:
+        set_rule(instance, ADMIN, slug, RETENTION[slug])
+    if unset:
+        added.append(f"{len(unset)} règle de conservation")
+    return added
 
 
 def _ingest(

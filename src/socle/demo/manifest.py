@@ -19,6 +19,7 @@ from socle.demo import (
     facilities,
     fleet,
     lighting,
+    nurseries,
     subsidies,
 )
 from socle.demo._files import second_delivery
@@ -41,7 +42,7 @@ class DemoDataset:
     themes: list[str]  # EU data theme codes
     keywords: list[str]
     licence: str  # data.gouv.fr licence id
-    access: str  # 'public' | 'internal'
+    access: str  # 'public' | 'internal' | 'restricted'
     frequency: str  # EU frequency code
     spatial: list[str]  # INSEE codes covered
     temporal_start: date | None
@@ -52,6 +53,7 @@ class DemoDataset:
     known_issues: list[str]  # the deliberate quality problems, French
     conforms_to: str | None = None  # URL of the national schema the file follows
     schema: dict[str, Any] | None = None  # Table Schema registered and pinned by the demo
+    personal_data: bool = False  # holds personal data (the RGPD register's publication rule)
 
     @property
     def filename(self) -> str:
@@ -77,6 +79,7 @@ class DemoDataset:
             contact_name=self.contact_name,
             contact_email=self.contact_email,
             conforms_to=self.conforms_to,
+            personal_data=self.personal_data,
         )
 
 
@@ -325,6 +328,32 @@ DATASETS = (
             "Une date de mise en circulation saisie comme texte au lieu d'une date",
             "Deux véhicules vendus en 2024 encore listés (retirés dans la seconde livraison)",
         ],
+    ),
+    DemoDataset(
+        slug="demandes-places-creche",
+        title="Demandes de place en crèche 2024",
+        description=(
+            "Demandes d'accueil reçues pour les 9 établissements d'accueil du jeune enfant, "
+            "avec les critères du classement et la décision de la commission d'attribution. "
+            "**Données personnelles** d'enfants et de familles, réservées au service petite "
+            "enfance et au DPO : seul un agrégat anonymisé par commune est publié."
+        ),
+        themes=["SOCI", "EDUC"],
+        keywords=["petite enfance", "crèche", "accueil du jeune enfant", "données personnelles"],
+        licence="notspecified",
+        access="restricted",
+        frequency="QUARTERLY",
+        spatial=list(INSEE_CODES),
+        temporal_start=date(2023, 9, 1),
+        temporal_end=date(2024, 8, 31),
+        contact_name="Direction de la petite enfance",
+        contact_email=f"petite-enfance@{MAIL_DOMAIN}",
+        source=nurseries,
+        known_issues=[
+            "Date de naissance vide pour les enfants à naître (demande faite pendant la grossesse)",
+            "Quotient familial vide quand la famille a refusé sa consultation auprès de la CAF",
+        ],
+        personal_data=True,
     ),
 )
 
