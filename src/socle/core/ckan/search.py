@@ -9,18 +9,18 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from itertools import chain
 from typing import Any
 
-from socle.core.catalog import fold, visible_entries, visible_ids
+from socle.core.catalog import all_entries, visible_ids
 from socle.core.ckan.context import CkanContext
 from socle.core.ckan.errors import SearchError, SearchQueryError
 from socle.core.ckan.index import FACET_FIELDS, SORT_FIELDS, Document, document
 from socle.core.ckan.packages import package_dict
 from socle.core.ckan.params import Params
-from socle.core.ckan.solr import Predicate, compile_query, free_terms, plain_words
+from socle.core.ckan.solr import Filter, compile_query, free_terms, plain_words
 from socle.core.search_index import derived
 from socle.core.vocabularies import LICENCES
-from socle.governance.policy import ADMIN
 from socle.instance import Instance
 
 MAX_ROWS = 1000  # CKAN's ckan.search.rows_max: larger values are lowered to it
@@ -48,14 +48,14 @@ def package_search(ctx: CkanContext, data: dict[str, Any]) -> dict[str, Any]:
             f"Facette(s) inconnue(s) : {', '.join(unknown)} ; "
             f"facettes possibles : {', '.join(sorted(FACET_FIELDS))}"
         )
-    predicates = [_q_predicate(q), *(compile_query(f, "fq") for f in filters)]
+    queries = [_q_filter(q), *(compile_query(f, "fq") for f in filters)]
     visible = visible_ids(ctx.instance, ctx.principal)
     documents = derived(ctx.instance, "ckan-documents", _all_documents)
-    matched = [
-        d for d in documents if d.entry.dataset.id in visible and all(p(d) for p in predicates)
-    ]
+    matched = [d for d in documents if d.id in visible]
+    for query in queries:
+        matched = query(matched)
     terms = free_terms(q) if q.strip() not in MATCH_ALL else []
-    scores = {id(d): _relevance(d, terms) for d in matched}
+    scores = {id(d): _relevance(d, terms) for d in matched} if terms else {}
     for key, descending in reversed(keys):
         matched.sort(key=_sort_value(key, scores), reverse=descending)
     facets = {f: _facet(matched, f, facet_limit, facet_mincount) for f in facet_fields}
@@ -73,13 +73,13 @@ def package_search(ctx: CkanContext, data: dict[str, Any]) -> dict[str, Any]:
 
 def _all_documents(instance: Instance) -> list[Document]:
     """Every dataset's document, built once per catalog change (see search_index.derived)."""
-    return [document(e) for e in visible_entries(instance, ADMIN)]
+    return [document(e) for e in all_entries(instance)]
 
 
-def _q_predicate(q: str) -> Predicate:
+def _q_filter(q: str) -> Filter:
     """``q`` as Solr reads it; text Solr's edismax would take as words is words here too."""
     if q.strip() in MATCH_ALL:
-        return lambda _doc: True
+        return compile_query("", "q")
     try:
         return compile_query(q, "q")
     except SearchError:
@@ -101,9 +101,9 @@ def _sort_keys(sort: str) -> list[tuple[str, bool]]:
 
 def _sort_value(key: str, scores: dict[int, int]) -> Callable[[Document], Any]:
     if key == "score":
-        return lambda d: scores[id(d)]
+        return lambda d: scores.get(id(d), 0)
     if key in ("title", "title_string"):
-        return lambda d: fold(d.entry.dataset.title)
+        return lambda d: d.folded_text("title")
     if key in ("name", "id"):
         return lambda d: d.keywords[key][0]
     if key in ("num_resources", "num_tags"):
@@ -115,7 +115,7 @@ def _relevance(doc: Document, terms: list[str]) -> int:
     """CKAN's query fields and boosts: name^4 title^4 tags^2 text."""
     total = 0
     for term in terms:
-        total += 4 * (term in fold(doc.entry.dataset.slug))
+        total += 4 * (term in doc.folded("name")[0])
         total += 4 * (term in doc.folded_text("title"))
         total += 2 * any(term in tag for tag in doc.folded("tags"))
         total += term in doc.folded_text("text")
@@ -124,7 +124,7 @@ def _relevance(doc: Document, terms: list[str]) -> int:
 
 def _facet(matched: list[Document], field: str, limit: int, mincount: int) -> dict[str, int]:
     """Values by count, most frequent first, as Solr returns them."""
-    counter = Counter(v for d in matched for v in d.keywords[field])
+    counter = Counter(chain.from_iterable(d.keywords[field] for d in matched))
     ranked = sorted(
         ((v, n) for v, n in counter.items() if n >= mincount), key=lambda vn: (-vn[1], vn[0])
     )
@@ -138,9 +138,9 @@ def _facet_items(
     names: dict[str, str] = {}
     if field == "organization":
         names = {
-            d.entry.organization.slug: d.entry.organization.name
+            d.keywords["organization"][0]: d.organization_name
             for d in matched
-            if d.entry.organization
+            if d.organization_name is not None
         }
     elif field == "license_id":
         names = {k: title for k, (title, _) in LICENCES.items()}
