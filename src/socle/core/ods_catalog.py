@@ -5,9 +5,7 @@ Every dataset's metadata is one row of an in-memory table, built once per catalo
 caller see, then queries them with the same compiler as records, so
 ``where``/``order_by``/``group_by`` behave alike on both. The table also holds each text
 field folded (DuckDB's own ``strip_accents(lower(...))``, computed once), which text search
-compares instead of folding 10,000 rows per field at each request; a search runs its query
-once, for every match in order, and cuts the page from them, so its total needs no second
-scan.
+compares instead of folding 10,000 rows per field at each request.
 Field names are ODS's (``title``, ``keyword``, ``publisher``...), also reachable as
 ``default.title`` and so on, as ODS's ``metas.default`` template names them.
 """
@@ -34,7 +32,7 @@ from socle.core.ods import (
 from socle.core.search_index import derived
 from socle.engine import RecordQuery, run_records
 from socle.engine.compiler import TEXT_SEARCHABLE, TextColumns, folded
-from socle.engine.records import bounded_connection, check_window
+from socle.engine.records import bounded_connection
 from socle.governance.policy import Principal
 from socle.instance import Instance
 from socle.sql import identifier
@@ -169,14 +167,9 @@ def search(
     if query.select and query.select.strip() not in ("", "*"):
         total, rows, _, _ = _run(instance, principal, query, refinements)
         return total, rows
-    check_window(query)
-    every = replace(
-        query, select="dataset_id", order_by=query.order_by or "dataset_id", limit=None, offset=0
-    )
-    _, rows, entries, _ = _run(instance, principal, every, refinements)
-    end = None if query.limit is None else query.offset + query.limit
-    page = rows[query.offset : end]
-    return len(rows), [dataset_view(entries[r["dataset_id"]], base_url) for r in page]
+    ordered = replace(query, select="dataset_id", order_by=query.order_by or "dataset_id")
+    total, rows, entries, _ = _run(instance, principal, ordered, refinements)
+    return total, [dataset_view(entries[r["dataset_id"]], base_url) for r in rows]
 
 
 def facets(

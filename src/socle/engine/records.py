@@ -204,18 +204,6 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def check_window(query: RecordQuery, max_window: int | None = MAX_WINDOW) -> None:
-    """InputError if the page ends beyond ``max_window`` rows (None: no bound)."""
-    if (
-        max_window is not None
-        and query.limit is not None
-        and query.offset + query.limit > max_window
-    ):
-        raise InputError(
-            f"offset + limit ne peut dépasser {max_window} : utilisez les exports pour tout lire"
-        )
-
-
 def run_records(
     source: Source,
     schema: dict[str, Any],
@@ -236,7 +224,14 @@ def run_records(
     ``geo_cache``: the version's cache folder, for the bounds table of its geometry (see plan).
     ``text_columns``: how text search reads the source (see plan).
     """
-    check_window(query, max_window)
+    if (
+        max_window is not None
+        and query.limit is not None
+        and query.offset + query.limit > max_window
+    ):
+        raise InputError(
+            f"offset + limit ne peut dépasser {max_window} : utilisez les exports pour tout lire"
+        )
     compiled = plan(source, schema, query, geo_cache, text_columns)
     with bounded_connection(timeout, memory_limit) as con:
         if compiled.bounds_of is not None and geo_cache is not None and isinstance(source, list):

@@ -7,15 +7,13 @@ what the policy hides. Relevance follows CKAN's weights (name and title 4, tags 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
-from itertools import chain
 from typing import Any
 
 from socle.core.catalog import all_entries, visible_ids
 from socle.core.ckan.context import CkanContext
 from socle.core.ckan.errors import SearchError, SearchQueryError
-from socle.core.ckan.index import FACET_FIELDS, SORT_FIELDS, Document, document
+from socle.core.ckan.index import FACET_FIELDS, SORT_FIELDS, Catalog, Document
 from socle.core.ckan.packages import package_dict
 from socle.core.ckan.params import Params
 from socle.core.ckan.solr import Filter, compile_query, free_terms, plain_words
@@ -50,30 +48,34 @@ def package_search(ctx: CkanContext, data: dict[str, Any]) -> dict[str, Any]:
         )
     queries = [_q_filter(q), *(compile_query(f, "fq") for f in filters)]
     visible = visible_ids(ctx.instance, ctx.principal)
-    documents = derived(ctx.instance, "ckan-documents", _all_documents)
-    matched = [d for d in documents if d.id in visible]
+    catalog = derived(ctx.instance, "ckan-documents", _catalog)
+    matched = [d for d in catalog.documents if d.id in visible]
     for query in queries:
         matched = query(matched)
     terms = free_terms(q) if q.strip() not in MATCH_ALL else []
-    scores = {id(d): _relevance(d, terms) for d in matched} if terms else {}
+    scores = dict(zip(map(id, matched), _relevance(matched, terms), strict=True)) if terms else {}
     for key, descending in reversed(keys):
         matched.sort(key=_sort_value(key, scores), reverse=descending)
-    facets = {f: _facet(matched, f, facet_limit, facet_mincount) for f in facet_fields}
+    chosen = catalog.chosen(matched)
+    facets = {
+        f: _facet(catalog.facets[f].counts(chosen), facet_limit, facet_mincount)
+        for f in facet_fields
+    }
     return {
         "count": len(matched),
         "facets": facets,
         "results": [package_dict(d.entry, ctx.base_url) for d in matched[start : start + rows]],
         "sort": sort,
         "search_facets": {
-            f: {"title": f, "items": _facet_items(matched, f, counts)}
+            f: {"title": f, "items": _facet_items(catalog, f, counts)}
             for f, counts in facets.items()
         },
     }
 
 
-def _all_documents(instance: Instance) -> list[Document]:
+def _catalog(instance: Instance) -> Catalog:
     """Every dataset's document, built once per catalog change (see search_index.derived)."""
-    return [document(e) for e in all_entries(instance)]
+    return Catalog.of(all_entries(instance))
 
 
 def _q_filter(q: str) -> Filter:
@@ -111,37 +113,34 @@ def _sort_value(key: str, scores: dict[int, int]) -> Callable[[Document], Any]:
     return lambda d: d.dates[key]
 
 
-def _relevance(doc: Document, terms: list[str]) -> int:
-    """CKAN's query fields and boosts: name^4 title^4 tags^2 text."""
-    total = 0
+def _relevance(matched: list[Document], terms: list[str]) -> list[int]:
+    """CKAN's query fields and boosts for each document: name^4 title^4 tags^2 text."""
+    scores = [0] * len(matched)
     for term in terms:
-        total += 4 * (term in doc.folded("name")[0])
-        total += 4 * (term in doc.folded_text("title"))
-        total += 2 * any(term in tag for tag in doc.folded("tags"))
-        total += term in doc.folded_text("text")
-    return total
+        scores = [
+            score
+            + 4 * (term in d.folded_texts["name"])
+            + 4 * (term in d.folded_texts["title"])
+            + 2 * any(term in tag for tag in d.folded_keywords["tags"])
+            + (term in d.folded_texts["text"])
+            for score, d in zip(scores, matched, strict=True)
+        ]
+    return scores
 
 
-def _facet(matched: list[Document], field: str, limit: int, mincount: int) -> dict[str, int]:
+def _facet(counter: dict[str, int], limit: int, mincount: int) -> dict[str, int]:
     """Values by count, most frequent first, as Solr returns them."""
-    counter = Counter(chain.from_iterable(d.keywords[field] for d in matched))
     ranked = sorted(
         ((v, n) for v, n in counter.items() if n >= mincount), key=lambda vn: (-vn[1], vn[0])
     )
     return dict(ranked if limit < 0 else ranked[:limit])
 
 
-def _facet_items(
-    matched: list[Document], field: str, counts: dict[str, int]
-) -> list[dict[str, Any]]:
+def _facet_items(catalog: Catalog, field: str, counts: dict[str, int]) -> list[dict[str, Any]]:
     """CKAN's ``search_facets`` items, ordered as CKAN does: by display name, descending."""
     names: dict[str, str] = {}
     if field == "organization":
-        names = {
-            d.keywords["organization"][0]: d.organization_name
-            for d in matched
-            if d.organization_name is not None
-        }
+        names = catalog.organization_names
     elif field == "license_id":
         names = {k: title for k, (title, _) in LICENCES.items()}
     items = [
