@@ -145,6 +145,9 @@ def test_facets_without_facet_field_are_empty(ckan: TestClient) -> None:
         ("title:stations", ["stations-velos"]),
         ("name:subventions", []),  # internal: never found
         ("*:*", ["comptages", "stations-velos"]),
+        ("title:(stations OR comptages) -title:stations", ["comptages"]),
+        ("velo NOT tags:velo*", []),
+        ("(tags:mobilite OR res_format:CSV) -name:comptages", ["stations-velos"]),
     ],
 )
 def test_fq(ckan: TestClient, fq: str, expected: list[str]) -> None:

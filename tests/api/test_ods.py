@@ -71,6 +71,10 @@ def test_catalog_lists_visible_datasets_in_ods_shape(client: TestClient) -> None
         ({"where": "default.title like 'Comptages%'"}, 1),
         ({"where": "modified >= date'2000-01-01'"}, 1),
         ({"where": "'subventions'"}, 0),  # the internal dataset is never found
+        # Text search reads the folded columns: case and accents ignored, aliases too.
+        ({"where": "'VÉLOS' and 'agglomeration du val'"}, 1),
+        ({"where": "search(default.title, 'VELOS')"}, 1),
+        ({"where": "'comptages'", "offset": "1"}, 1),  # the total counts beyond the page
         ({"refine": "theme:Transports"}, 1),
         ({"refine": 'keyword:"mobilité"'}, 1),
         ({"exclude": "keyword:vélo"}, 0),

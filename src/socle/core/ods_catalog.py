@@ -3,7 +3,9 @@
 Every dataset's metadata is one row of an in-memory table, built once per catalog change
 (search_index.derived); each request keeps the rows of the datasets the policy lets the
 caller see, then queries them with the same compiler as records, so
-``where``/``order_by``/``group_by`` behave alike on both.
+``where``/``order_by``/``group_by`` behave alike on both. The table also holds each text
+field folded (DuckDB's own ``strip_accents(lower(...))``, computed once), which text search
+compares instead of folding 10,000 rows per field at each request.
 Field names are ODS's (``title``, ``keyword``, ``publisher``...), also reachable as
 ``default.title`` and so on, as ODS's ``metas.default`` template names them.
 """
@@ -18,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from socle.core.catalog import Entry, get_entry, visible_entries, visible_ids
+from socle.core.catalog import Entry, all_entries, get_entry, visible_ids
 from socle.core.ods import (
     RefineError,
     Refinements,
@@ -29,8 +31,11 @@ from socle.core.ods import (
 )
 from socle.core.search_index import derived
 from socle.engine import RecordQuery, run_records
-from socle.governance.policy import ADMIN, Principal
+from socle.engine.compiler import TEXT_SEARCHABLE, TextColumns, folded
+from socle.engine.records import bounded_connection
+from socle.governance.policy import Principal
 from socle.instance import Instance
+from socle.sql import identifier
 
 TABLE = "catalog"
 # ODS catalog field -> Table Schema type of its column.
@@ -53,6 +58,13 @@ FIELDS = {
 }
 METAS = ("title", "description", "theme", "keyword", "publisher", "license", "language")
 ALIASES = {f"default.{name}": name for name in (*METAS, "territory", "modified", "records_count")}
+# Text fields and the columns holding them folded; aliases read their field's column.
+FOLDED = {name: f"{name}:folded" for name, kind in FIELDS.items() if kind in TEXT_SEARCHABLE}
+# A bare string searches each field once, not again under its ``default.*`` alias.
+TEXT = TextColumns(
+    searched=frozenset(FIELDS),
+    folded={**FOLDED, **{alias: FOLDED[n] for alias, n in ALIASES.items() if n in FOLDED}},
+)
 ALL_FIELDS = {**FIELDS, **{alias: FIELDS[name] for alias, name in ALIASES.items()}}
 ARROW_TYPES = {
     "string": pa.string(),
@@ -89,9 +101,19 @@ def _row(entry: Entry) -> dict[str, Any]:
     return row
 
 
-def _table(rows: list[dict[str, Any]]) -> pa.Table:
+def _table(instance: Instance, rows: list[dict[str, Any]]) -> pa.Table:
+    """The rows as Arrow, with the folded text columns (:data:`FOLDED`) beside them."""
     schema = pa.schema([(n, ARROW_TYPES[t]) for n, t in ALL_FIELDS.items()])
-    return pa.Table.from_pylist(rows, schema=schema)
+    table = pa.Table.from_pylist(rows, schema=schema)
+    columns = ", ".join(f"{folded(identifier(n))} AS {identifier(c)}" for n, c in FOLDED.items())
+    settings = instance.settings
+    with bounded_connection(settings.query_timeout_seconds, settings.query_memory_limit) as con:
+        con.register(TABLE, table)
+        # No ORDER BY: DuckDB keeps the scan's order (preserve_insertion_order, on by default).
+        extra = con.sql(f"SELECT {columns} FROM {identifier(TABLE)}").to_arrow_table()  # noqa: S608
+    for name in FOLDED.values():
+        table = table.append_column(name, extra[name])
+    return table
 
 
 @dataclass(frozen=True)
@@ -102,9 +124,9 @@ class _Catalog:
 
 
 def _whole_catalog(instance: Instance) -> _Catalog:
-    entries = {e.dataset.slug: e for e in visible_entries(instance, ADMIN)}
+    entries = {e.dataset.slug: e for e in all_entries(instance)}
     rows = {slug: _row(e) for slug, e in entries.items()}
-    return _Catalog(entries, rows, _table(list(rows.values())))
+    return _Catalog(entries, rows, _table(instance, list(rows.values())))
 
 
 def _run(
@@ -113,10 +135,12 @@ def _run(
     query: RecordQuery,
     refinements: Refinements,
 ) -> tuple[int, list[dict[str, Any]], dict[str, Entry], dict[str, set[str]]]:
-    """Run ``query`` on the visible catalog: total, rows, entries by id, refined values."""
+    """Run ``query`` on the visible catalog: total, rows, entries by id, refined values.
+
+    The entries are the whole catalog's: look up only the returned rows' ones.
+    """
     catalog = derived(instance, "ods-catalog", _whole_catalog)
     visible = visible_ids(instance, principal)
-    entries = {slug: e for slug, e in catalog.entries.items() if e.dataset.id in visible}
     table = catalog.table.filter(pc.is_in(catalog.table["dataset_uid"], pa.array(list(visible))))
     where, refined = refined_where(query.where, refinements, ALL_FIELDS)
     settings = instance.settings
@@ -127,8 +151,9 @@ def _run(
         timeout=settings.query_timeout_seconds,
         memory_limit=settings.query_memory_limit,
         tables={TABLE: table},
+        text_columns=TEXT,
     )
-    return total, rows, entries, refined
+    return total, rows, catalog.entries, refined
 
 
 def search(

@@ -117,7 +117,8 @@ class CatalogIndex:
 
 
 _indexes: WeakKeyDictionary[Database, CatalogIndex] = WeakKeyDictionary()
-_lock = threading.Lock()
+# Re-entrant: a derived view's build may read another derived view (e.g. all entries).
+_lock = threading.RLock()
 
 
 def current_index(instance: Instance) -> CatalogIndex:

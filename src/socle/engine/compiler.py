@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +50,16 @@ class Compiled:
     aggregated: bool = False
 
 
+@dataclass(frozen=True)
+class TextColumns:
+    """How text search reads a table: the fields a bare string searches (None: every text
+    field) and columns holding fields already folded, i.e. ``folded(field)`` computed once
+    for the whole table (field -> column name), so each query only compares strings."""
+
+    searched: Collection[str] | None = None
+    folded: Mapping[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class GeoContext:
     """Bounds tables beside the data: field -> its box columns; ``used``: the ones read."""
@@ -76,11 +87,13 @@ class _Compiler:
         fields: dict[str, str],
         aliases: set[str] = frozenset(),  # type: ignore[assignment]
         geo: GeoContext | None = None,
+        text_columns: TextColumns | None = None,
     ):
         self.parameter = parameter
         self.fields = fields
         self.aliases = aliases
         self.geo = geo or GeoContext()
+        self.text = text_columns or TextColumns()
         self.params: list[Any] = []
         self.aggregated = False
 
@@ -105,6 +118,11 @@ class _Compiler:
         if name not in self.fields and name not in self.aliases:
             raise self.error(f"Champ inconnu « {name} »", token)
         return name
+
+    def folded_field(self, name: str) -> str:
+        """SQL of the field without case or accents: its folded column if the table has one."""
+        column = self.text.folded.get(name)
+        return identifier(column) if column is not None else folded(identifier(name))
 
     def field_type(self, node: Tree) -> str:
         return self.fields.get(self.field_name(node), "string")
@@ -368,15 +386,20 @@ class _Compiler:
     def _search(self, node: Tree) -> str:
         _, subject, text = node.children
         assert isinstance(subject, Tree) and isinstance(text, Tree)
-        column = identifier(self.field_name(subject))
-        return f"contains({folded(column)}, {self.bind(fold(self.literal_text(text) or ''))})"
+        column = self.folded_field(self.field_name(subject))
+        return f"contains({column}, {self.bind(fold(self.literal_text(text) or ''))})"
 
     def _fulltext(self, node: Tree) -> str:
         return self.fulltext(self.literal_text(node.children[0]) or "")  # type: ignore[arg-type]
 
     def fulltext(self, text: str) -> str:
         """Every word must appear in some text field (accents and case ignored)."""
-        columns = [identifier(n) for n, t in self.fields.items() if t in TEXT_SEARCHABLE]
+        searched = self.text.searched
+        columns = [
+            self.folded_field(n)
+            for n, t in self.fields.items()
+            if t in TEXT_SEARCHABLE and (searched is None or n in searched)
+        ]
         words = fold(text).split()
         if not words:
             return "TRUE"
@@ -384,7 +407,7 @@ class _Compiler:
             return "FALSE"
         clauses = []
         for word in words:
-            anywhere = " OR ".join(f"contains({folded(c)}, {self.bind(word)})" for c in columns)
+            anywhere = " OR ".join(f"contains({c}, {self.bind(word)})" for c in columns)
             clauses.append(f"({anywhere})")
         return "(" + " AND ".join(clauses) + ")"
 
@@ -440,17 +463,27 @@ class _Compiler:
 
 
 def compile_where(
-    text: str, fields: dict[str, str], params: list[Any], geo: GeoContext | None = None
+    text: str,
+    fields: dict[str, str],
+    params: list[Any],
+    geo: GeoContext | None = None,
+    text_columns: TextColumns | None = None,
 ) -> str:
-    """SQL of a ``where`` expression; ``geo`` offers bounds tables and records which were used."""
-    compiler = _Compiler("where", fields, geo=geo)
+    """SQL of a ``where`` expression; ``geo`` offers bounds tables and records which were used;
+    ``text_columns`` says how text search reads the table (default: folding every text field)."""
+    compiler = _Compiler("where", fields, geo=geo, text_columns=text_columns)
     sql = compiler.expr(parse("where", text))
     params.extend(compiler.params)
     return sql
 
 
-def compile_fulltext(text: str, fields: dict[str, str], params: list[Any]) -> str:
-    compiler = _Compiler("q", fields)
+def compile_fulltext(
+    text: str,
+    fields: dict[str, str],
+    params: list[Any],
+    text_columns: TextColumns | None = None,
+) -> str:
+    compiler = _Compiler("q", fields, text_columns=text_columns)
     sql = compiler.fulltext(text)
     params.extend(compiler.params)
     return sql

@@ -19,6 +19,7 @@ from socle.core.tableschema import field_types, geometry_field
 from socle.engine import _shapes
 from socle.engine.compiler import (
     GeoContext,
+    TextColumns,
     compile_fulltext,
     compile_group_by,
     compile_order_by,
@@ -91,12 +92,17 @@ def _with_group_keys(
 
 
 def plan(
-    source: Source, schema: dict[str, Any], query: RecordQuery, geo_cache: Path | None = None
+    source: Source,
+    schema: dict[str, Any],
+    query: RecordQuery,
+    geo_cache: Path | None = None,
+    text_columns: TextColumns | None = None,
 ) -> QueryPlan:
     """Compile ``query`` against the version's schema (the allow-list of identifiers).
 
     ``geo_cache``: the version's cache folder; geographic functions on its geometry field then
     read the field's bounds table there (see :func:`socle.engine.geo.ensure_bounds`).
+    ``text_columns``: how text search reads the source (default: folding every text field).
     """
     fields = field_types(schema)
     geometry = geometry_field(schema)
@@ -114,9 +120,9 @@ def plan(
     aliases = {name for _, name in select}
     conditions = []
     if query.where and query.where.strip():
-        conditions.append(compile_where(query.where, fields, params, geo))
+        conditions.append(compile_where(query.where, fields, params, geo, text_columns))
     if query.q and query.q.strip():
-        conditions.append(compile_fulltext(query.q, fields, params))
+        conditions.append(compile_fulltext(query.q, fields, params, text_columns))
     if query.record_id is not None:
         conditions.append(f"{record_id_sql(fields)} = ?")
         params.append(query.record_id)
@@ -208,6 +214,7 @@ def run_records(
     tables: dict[str, Any] | None = None,
     max_window: int | None = MAX_WINDOW,
     geo_cache: Path | None = None,
+    text_columns: TextColumns | None = None,
 ) -> tuple[int, list[dict[str, Any]]]:
     """The total count of matching rows (or groups) and the requested page of them.
 
@@ -215,6 +222,7 @@ def run_records(
     ``source`` naming one queries it: the catalog uses this to query datasets' metadata.
     ``max_window`` bounds offset + limit (None: no bound, for APIs that page without one).
     ``geo_cache``: the version's cache folder, for the bounds table of its geometry (see plan).
+    ``text_columns``: how text search reads the source (see plan).
     """
     if (
         max_window is not None
@@ -224,7 +232,7 @@ def run_records(
         raise InputError(
             f"offset + limit ne peut dépasser {max_window} : utilisez les exports pour tout lire"
         )
-    compiled = plan(source, schema, query, geo_cache)
+    compiled = plan(source, schema, query, geo_cache, text_columns)
     with bounded_connection(timeout, memory_limit) as con:
         if compiled.bounds_of is not None and geo_cache is not None and isinstance(source, list):
             ensure_bounds(con, source[0], compiled.bounds_of, geo_cache)

@@ -7,20 +7,18 @@ what the policy hides. Relevance follows CKAN's weights (name and title 4, tags 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from socle.core.catalog import fold, visible_entries, visible_ids
+from socle.core.catalog import all_entries, visible_ids
 from socle.core.ckan.context import CkanContext
 from socle.core.ckan.errors import SearchError, SearchQueryError
-from socle.core.ckan.index import FACET_FIELDS, SORT_FIELDS, Document, document
+from socle.core.ckan.index import FACET_FIELDS, SORT_FIELDS, Catalog, Document
 from socle.core.ckan.packages import package_dict
 from socle.core.ckan.params import Params
-from socle.core.ckan.solr import Predicate, compile_query, free_terms, plain_words
+from socle.core.ckan.solr import Filter, compile_query, free_terms, plain_words
 from socle.core.search_index import derived
 from socle.core.vocabularies import LICENCES
-from socle.governance.policy import ADMIN
 from socle.instance import Instance
 
 MAX_ROWS = 1000  # CKAN's ckan.search.rows_max: larger values are lowered to it
@@ -48,38 +46,42 @@ def package_search(ctx: CkanContext, data: dict[str, Any]) -> dict[str, Any]:
             f"Facette(s) inconnue(s) : {', '.join(unknown)} ; "
             f"facettes possibles : {', '.join(sorted(FACET_FIELDS))}"
         )
-    predicates = [_q_predicate(q), *(compile_query(f, "fq") for f in filters)]
+    queries = [_q_filter(q), *(compile_query(f, "fq") for f in filters)]
     visible = visible_ids(ctx.instance, ctx.principal)
-    documents = derived(ctx.instance, "ckan-documents", _all_documents)
-    matched = [
-        d for d in documents if d.entry.dataset.id in visible and all(p(d) for p in predicates)
-    ]
+    catalog = derived(ctx.instance, "ckan-documents", _catalog)
+    matched = [d for d in catalog.documents if d.id in visible]
+    for query in queries:
+        matched = query(matched)
     terms = free_terms(q) if q.strip() not in MATCH_ALL else []
-    scores = {id(d): _relevance(d, terms) for d in matched}
+    scores = dict(zip(map(id, matched), _relevance(matched, terms), strict=True)) if terms else {}
     for key, descending in reversed(keys):
         matched.sort(key=_sort_value(key, scores), reverse=descending)
-    facets = {f: _facet(matched, f, facet_limit, facet_mincount) for f in facet_fields}
+    chosen = catalog.chosen(matched)
+    facets = {
+        f: _facet(catalog.facets[f].counts(chosen), facet_limit, facet_mincount)
+        for f in facet_fields
+    }
     return {
         "count": len(matched),
         "facets": facets,
         "results": [package_dict(d.entry, ctx.base_url) for d in matched[start : start + rows]],
         "sort": sort,
         "search_facets": {
-            f: {"title": f, "items": _facet_items(matched, f, counts)}
+            f: {"title": f, "items": _facet_items(catalog, f, counts)}
             for f, counts in facets.items()
         },
     }
 
 
-def _all_documents(instance: Instance) -> list[Document]:
+def _catalog(instance: Instance) -> Catalog:
     """Every dataset's document, built once per catalog change (see search_index.derived)."""
-    return [document(e) for e in visible_entries(instance, ADMIN)]
+    return Catalog.of(all_entries(instance))
 
 
-def _q_predicate(q: str) -> Predicate:
+def _q_filter(q: str) -> Filter:
     """``q`` as Solr reads it; text Solr's edismax would take as words is words here too."""
     if q.strip() in MATCH_ALL:
-        return lambda _doc: True
+        return compile_query("", "q")
     try:
         return compile_query(q, "q")
     except SearchError:
@@ -101,9 +103,9 @@ def _sort_keys(sort: str) -> list[tuple[str, bool]]:
 
 def _sort_value(key: str, scores: dict[int, int]) -> Callable[[Document], Any]:
     if key == "score":
-        return lambda d: scores[id(d)]
+        return lambda d: scores.get(id(d), 0)
     if key in ("title", "title_string"):
-        return lambda d: fold(d.entry.dataset.title)
+        return lambda d: d.folded_text("title")
     if key in ("name", "id"):
         return lambda d: d.keywords[key][0]
     if key in ("num_resources", "num_tags"):
@@ -111,37 +113,34 @@ def _sort_value(key: str, scores: dict[int, int]) -> Callable[[Document], Any]:
     return lambda d: d.dates[key]
 
 
-def _relevance(doc: Document, terms: list[str]) -> int:
-    """CKAN's query fields and boosts: name^4 title^4 tags^2 text."""
-    total = 0
+def _relevance(matched: list[Document], terms: list[str]) -> list[int]:
+    """CKAN's query fields and boosts for each document: name^4 title^4 tags^2 text."""
+    scores = [0] * len(matched)
     for term in terms:
-        total += 4 * (term in fold(doc.entry.dataset.slug))
-        total += 4 * (term in doc.folded_text("title"))
-        total += 2 * any(term in tag for tag in doc.folded("tags"))
-        total += term in doc.folded_text("text")
-    return total
+        scores = [
+            score
+            + 4 * (term in d.folded_texts["name"])
+            + 4 * (term in d.folded_texts["title"])
+            + 2 * any(term in tag for tag in d.folded_keywords["tags"])
+            + (term in d.folded_texts["text"])
+            for score, d in zip(scores, matched, strict=True)
+        ]
+    return scores
 
 
-def _facet(matched: list[Document], field: str, limit: int, mincount: int) -> dict[str, int]:
+def _facet(counter: dict[str, int], limit: int, mincount: int) -> dict[str, int]:
     """Values by count, most frequent first, as Solr returns them."""
-    counter = Counter(v for d in matched for v in d.keywords[field])
     ranked = sorted(
         ((v, n) for v, n in counter.items() if n >= mincount), key=lambda vn: (-vn[1], vn[0])
     )
     return dict(ranked if limit < 0 else ranked[:limit])
 
 
-def _facet_items(
-    matched: list[Document], field: str, counts: dict[str, int]
-) -> list[dict[str, Any]]:
+def _facet_items(catalog: Catalog, field: str, counts: dict[str, int]) -> list[dict[str, Any]]:
     """CKAN's ``search_facets`` items, ordered as CKAN does: by display name, descending."""
     names: dict[str, str] = {}
     if field == "organization":
-        names = {
-            d.entry.organization.slug: d.entry.organization.name
-            for d in matched
-            if d.entry.organization
-        }
+        names = catalog.organization_names
     elif field == "license_id":
         names = {k: title for k, (title, _) in LICENCES.items()}
     items = [

@@ -6,6 +6,10 @@ hold (Solr's default operator in CKAN is AND); ``OR``, ``NOT``, ``+``/``-``, par
 (``metadata_modified:[2024-01-01T00:00:00Z TO *]``, ``num_resources:{0 TO *]``) work as in
 Solr. Values are compared without case or accents. User text is never evaluated: it only
 becomes values compared in Python.
+
+A query compiles to a filter of a list of documents (kept in order), not to a test of one
+document: ``AND`` narrows the list part after part and a term scans it in one comprehension,
+so 10,000 documents cost a few C-level loops rather than a Python call per document and node.
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ from socle.core.ckan.index import (
     Document,
 )
 
-Predicate = Callable[[Document], bool]
+Test = Callable[[Document], bool]
+Filter = Callable[[list[Document]], list[Document]]
 MAX_DEPTH = 32
 MAX_WILDCARDS = 4
 DEFAULT_FIELD = "text"
@@ -52,10 +57,10 @@ def parse(text: str, parameter: str) -> tree.Item:
     return node
 
 
-def compile_query(text: str, parameter: str) -> Predicate:
-    """A predicate over documents; an empty query matches everything."""
+def compile_query(text: str, parameter: str) -> Filter:
+    """The documents the query keeps, in their order; an empty query keeps them all."""
     if not text.strip():
-        return lambda _doc: True
+        return _everything
     return _Compiler(parameter).node(parse(text, parameter), DEFAULT_FIELD)
 
 
@@ -77,10 +82,47 @@ def free_terms(text: str) -> list[str]:
     return [t for t in terms if t and t != "*"]
 
 
-def plain_words(text: str) -> Predicate:
+def plain_words(text: str) -> Filter:
     """Every word somewhere in the text: how CKAN's edismax reads a ``q`` Solr cannot parse."""
-    words = re.findall(r"\w+", fold(text))
-    return lambda doc: all(w in doc.folded_text(DEFAULT_FIELD) for w in words)
+    return _all_of([_contains(DEFAULT_FIELD, w) for w in re.findall(r"\w+", fold(text))])
+
+
+def _everything(docs: list[Document]) -> list[Document]:
+    return docs
+
+
+def _keep(test: Test) -> Filter:
+    return lambda docs: [d for d in docs if test(d)]
+
+
+def _contains(field: str, wanted: str) -> Filter:
+    """Documents whose folded text field holds ``wanted``: the hot path of every search."""
+    return lambda docs: [d for d in docs if wanted in d.folded_texts[field]]
+
+
+def _all_of(parts: list[Filter]) -> Filter:
+    def narrowed(docs: list[Document]) -> list[Document]:
+        for part in parts:
+            docs = part(docs)
+        return docs
+
+    return narrowed
+
+
+def _any_of(parts: list[Filter]) -> Filter:
+    def united(docs: list[Document]) -> list[Document]:
+        kept = {id(d) for part in parts for d in part(docs)}
+        return [d for d in docs if id(d) in kept]
+
+    return united
+
+
+def _none_of(inner: Filter) -> Filter:
+    def excluded(docs: list[Document]) -> list[Document]:
+        dropped = {id(d) for d in inner(docs)}
+        return [d for d in docs if id(d) not in dropped]
+
+    return excluded
 
 
 def _depth(node: tree.Item) -> int:
@@ -106,16 +148,13 @@ class _Compiler:
     def error(self, message: str) -> SearchError:
         return SearchError(f"« {self.parameter} » : {message}")
 
-    def node(self, item: tree.Item, field: str) -> Predicate:
+    def node(self, item: tree.Item, field: str) -> Filter:
         if isinstance(item, tree.UnknownOperation | tree.AndOperation | tree.BoolOperation):
-            parts = [self.node(c, field) for c in item.children]
-            return lambda doc: all(p(doc) for p in parts)
+            return _all_of([self.node(c, field) for c in item.children])
         if isinstance(item, tree.OrOperation):
-            parts = [self.node(c, field) for c in item.children]
-            return lambda doc: any(p(doc) for p in parts)
+            return _any_of([self.node(c, field) for c in item.children])
         if isinstance(item, tree.Not | tree.Prohibit):
-            inner = self.node(item.a, field)
-            return lambda doc: not inner(doc)
+            return _none_of(self.node(item.a, field))
         if isinstance(item, tree.Plus):
             return self.node(item.a, field)
         if isinstance(item, tree.Group | tree.FieldGroup | tree.Boost):
@@ -129,43 +168,45 @@ class _Compiler:
         if isinstance(item, tree.Range):
             low = self.bound(item.low, field)
             high = self.bound(item.high, field)
-            return self.between(field, low, item.include_low, high, item.include_high)
+            return _keep(self.between(field, low, item.include_low, high, item.include_high))
         if isinstance(item, tree.From):
-            return self.between(field, self.bound(item.a, field), item.include, None, True)
+            return _keep(self.between(field, self.bound(item.a, field), item.include, None, True))
         if isinstance(item, tree.To):
-            return self.between(field, None, True, self.bound(item.a, field), item.include)
+            return _keep(self.between(field, None, True, self.bound(item.a, field), item.include))
         raise self.error(f"syntaxe non prise en charge « {item} » (regex et ~ exclus)")
 
-    def search_field(self, item: tree.SearchField) -> Predicate:
+    def search_field(self, item: tree.SearchField) -> Filter:
         name = item.name
         if name == "*":
             if isinstance(item.expr, tree.Word) and item.expr.value == "*":
-                return lambda _doc: True
+                return _everything
             raise self.error("« * » ne s'emploie que dans *:*")
         if name not in FIELDS:
             known = ", ".join(sorted(FIELDS))
             raise self.error(f"champ inconnu « {name} » ; champs possibles : {known}")
         return self.node(item.expr, name)
 
-    def term(self, item: tree.Term, field: str) -> Predicate:
+    def term(self, item: tree.Term, field: str) -> Filter:
         if isinstance(item, tree.Word) and item.value == "*":
-            return lambda doc: _present(doc, field)
+            return _keep(lambda doc: _present(doc, field))
         text = _unquoted(item)
         if field in DATE_FIELDS:
             moment = self.date(text)
-            return lambda doc: doc.dates[field] == moment
+            return _keep(lambda doc: doc.dates[field] == moment)
         if field in NUMBER_FIELDS:
             number = self.number(text)
-            return lambda doc: doc.numbers[field] == number
+            return _keep(lambda doc: doc.numbers[field] == number)
         pattern = self.wildcard(item.value) if isinstance(item, tree.Word) else None
         wanted = fold(text)
         if field in TEXT_FIELDS:
             if pattern is not None:
-                return lambda doc: any(pattern.fullmatch(w) for w in doc.folded_text(field).split())
-            return lambda doc: wanted in doc.folded_text(field)
+                return _keep(
+                    lambda doc: any(pattern.fullmatch(w) for w in doc.folded_text(field).split())
+                )
+            return _contains(field, wanted)
         if pattern is not None:
-            return lambda doc: any(pattern.fullmatch(v) for v in doc.folded(field))
-        return lambda doc: wanted in doc.folded(field)
+            return _keep(lambda doc: any(pattern.fullmatch(v) for v in doc.folded(field)))
+        return _keep(lambda doc: wanted in doc.folded(field))
 
     def wildcard(self, raw: str) -> re.Pattern[str] | None:
         """A regex for ``*``/``?`` wildcards (escaped ones are literal); None without any."""
@@ -203,7 +244,7 @@ class _Compiler:
 
     def between(
         self, field: str, low: object, include_low: bool, high: object, include_high: bool
-    ) -> Predicate:
+    ) -> Test:
         def inside(value: object) -> bool:
             if low is not None and (value < low if include_low else value <= low):  # type: ignore[operator]
                 return False
