@@ -10,15 +10,23 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import selectinload
 
-from socle.core.principals import principal_for
+from socle.core.principals import Account, principal_for, principal_of
 from socle.errors import InputError, NotFoundError, UnauthorizedError
-from socle.governance.identity import Scope
+from socle.governance.identity import MembershipGrant, Role, Scope, TokenGrant
 from socle.governance.policy import Action, Principal, require
 from socle.instance import Instance
-from socle.storage.tables import ApiToken, Dataset, Organization, User, as_utc, utcnow
+from socle.storage.tables import (
+    ApiToken,
+    Dataset,
+    Membership,
+    Organization,
+    User,
+    as_utc,
+    utcnow,
+)
 
 PREFIX = "socle_"
 DEFAULT_DAYS = 90
@@ -116,34 +124,71 @@ def revoke_token(instance: Instance, token_id: str, user_id: str | None = None) 
     return token
 
 
+# The token, its user and their memberships (one row per membership) as columns, the
+# statement built once: every API call with a token runs it (bench/policy.py).
+_TOKEN = (
+    select(
+        ApiToken.id.label("token_id"),
+        ApiToken.scope,
+        ApiToken.dataset_id,
+        ApiToken.organization_id.label("token_organization_id"),
+        ApiToken.expires_at,
+        ApiToken.last_used_at,
+        ApiToken.revoked_at,
+        User.id.label("user_id"),
+        User.email,
+        User.is_superadmin,
+        User.totp_enabled,
+        User.disabled_at,
+        Membership.organization_id,
+        Membership.role,
+    )
+    .join(User, User.id == ApiToken.user_id)
+    .outerjoin(Membership, Membership.user_id == User.id)
+    .where(ApiToken.token_hash == bindparam("digest"))
+)
+
+
 def resolve_token(instance: Instance, secret: str) -> Principal:
     """Who the request's token stands for, or UnauthorizedError.
 
     Every API call with a token pays this: one transaction, one query for the token, its
-    user and their memberships, and the shares' (bench/policy.py measures it).
+    user and their memberships, two for the shares (bench/policy.py measures it).
     """
     if not secret.startswith(PREFIX) or len(secret) > MAX_TOKEN_LENGTH:
         raise UnauthorizedError("Jeton d'API invalide")
     now = utcnow()
     with instance.db.session() as session:
-        token = (
-            session.scalars(
-                select(ApiToken)
-                .where(ApiToken.token_hash == _digest(secret))
-                .options(joinedload(ApiToken.user).joinedload(User.memberships))
-            )
-            .unique()
-            .one_or_none()
-        )
-        if token is None or token.user.disabled_at is not None:
+        rows = session.execute(_TOKEN, {"digest": _digest(secret)}).all()
+        token = rows[0] if rows else None
+        if token is None or token.disabled_at is not None:
             raise UnauthorizedError("Jeton d'API invalide")
         if token.revoked_at is not None:
             raise UnauthorizedError("Jeton d'API révoqué")
         if as_utc(token.expires_at) <= now:
             raise UnauthorizedError("Jeton d'API expiré")
         if token.last_used_at is None or now - as_utc(token.last_used_at) > LAST_USED_RESOLUTION:
-            token.last_used_at = now
-        return principal_for(instance, token.user, token, session=session)
+            session.execute(
+                update(ApiToken).where(ApiToken.id == token.token_id).values(last_used_at=now)
+            )
+        account = Account(
+            token.user_id,
+            token.email,
+            token.is_superadmin,
+            token.totp_enabled,
+            tuple(
+                MembershipGrant(row.organization_id, Role(row.role))
+                for row in rows
+                if row.organization_id is not None
+            ),
+        )
+        grant = TokenGrant(
+            token_id=token.token_id,
+            scope=Scope(token.scope),
+            dataset_id=token.dataset_id,
+            organization_id=token.token_organization_id,
+        )
+        return principal_of(instance, session, account, grant)
 
 
 def token_state(token: ApiToken) -> str:
