@@ -63,13 +63,18 @@ def serve(instance: Instance) -> Iterator[str]:
 def watch(page: Page, problems: list[str]) -> Page:
     """Record console errors, page errors, failed requests and requests to any other host."""
 
+    def failed(url: str, reason: str | None) -> None:
+        # A navigation cancels what the page was still loading (header icons, say): not a fault.
+        if reason != "net::ERR_ABORTED":
+            problems.append(f"failed: {url} ({reason})")
+
     def console(message: ConsoleMessage) -> None:
         if message.type == "error":
             problems.append(f"console: {message.text}")
 
     page.on("console", console)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on("requestfailed", lambda r: failed(r.url, r.failure))
 
     def outside(url: str) -> None:
         parsed = urlparse(url)
