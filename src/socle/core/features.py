@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from socle.core import versions
-from socle.core.catalog import Entry, get_entry, load_entries, visible_entries, visible_ids
+from socle.core.catalog import Entry, all_entries, get_entry, visible_entries, visible_ids
 from socle.core.records import read_scope
 from socle.core.search_index import current_index
 from socle.engine.features import FeaturePage, FeatureQuery, Layout, Source
@@ -64,10 +64,10 @@ class Collection:
 
 
 def list_collections(instance: Instance, principal: Principal) -> list[Collection]:
-    """Every geographic dataset the caller may read, by title. The search index knows which
-    datasets are geographic: only those are loaded."""
+    """Every geographic dataset the caller may read, by title: the search index knows which
+    datasets are geographic, the catalog's shared entries (loaded once per change) give them."""
     geographic = current_index(instance).ids_with("geo", "oui") & visible_ids(instance, principal)
-    entries = load_entries(instance, sorted(geographic))
+    entries = (e for e in all_entries(instance) if e.dataset.id in geographic)
     found = (collection_of(instance, principal, e) for e in entries)
     return sorted((c for c in found if c), key=lambda c: c.entry.dataset.title.casefold())
 

@@ -201,34 +201,19 @@ def clean_version(
         raise InputError(f"Fichier d'étapes illisible : {steps_file.name} ({exc})") from exc
     attempt = AuditEvent(instance.db, "write/clean", version=number, refusals_only=True)
     old = get_version(instance, principal, slug, number, audit=attempt)
-    target = _check_writable(instance, principal, slug, None, None, "write/clean")
-    options = ReadOptions(memory_limit=instance.settings.ingest_memory_limit)
-    staging = instance.lake.new_staging()
-    try:
-        raw_digest = _keep_input(staging, steps_file)
+
+    def derive(data_file: Path) -> Derived:
         result = clean_parquet(
             instance.lake.path(old.lake_key) / DATA_FILE,
             old.table_schema,
             planned,
-            staging / DATA_FILE,
-            memory_limit=options.memory_limit,
+            data_file,
+            memory_limit=instance.settings.ingest_memory_limit,
         )
         lineage = {"source_version": old.number, "source_version_id": old.id, "steps": result.log}
-        staged = _staged(
-            staging,
-            steps_file.name,
-            raw_digest,
-            format=old.format,
-            row_count=result.row_count,
-            schema=result.schema,
-            details={"lineage": lineage},
-            warnings=[],
-        )
-        staged = _assessed(instance, principal, staging, staged, target, options, raw_is_data=False)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return _commit(instance, principal, staging, staged, slug, method="clean")
+        return Derived(result.row_count, result.schema, {"lineage": lineage}, format=old.format)
+
+    return add_derived_version(instance, principal, slug, steps_file, derive, method="clean")
 
 
 def filtered_version(

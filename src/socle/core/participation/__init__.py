@@ -26,7 +26,6 @@ from socle.core.participation.notifications import (
     inbox,
     list_notifications,
     mark_read,
-    unread_count,
 )
 from socle.core.participation.reuses import ReuseEntry, get_reuse, list_reuses, propose_reuse
 
@@ -55,5 +54,4 @@ __all__ = [
     "post_comment",
     "propose_reuse",
     "reject",
-    "unread_count",
 ]

@@ -102,11 +102,6 @@ def inbox(
     return found
 
 
-def unread_count(instance: Instance, principal: Principal) -> int:
-    """How many notifications of the caller's inbox nobody has marked read."""
-    return len(inbox(instance, principal, unread_only=True, limit=100))
-
-
 def mark_read(instance: Instance, principal: Principal, notification_id: str) -> NotificationRow:
     """Mark one notification of the caller's inbox read (for every recipient: it is the
     organization's, and one person handling it is enough)."""
